@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve data test check clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## Migrate, load the dataset and serve on 127.0.0.1:8000.
+run: data
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+data: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata fixtures/stalinism.json
+	$(PY) manage.py load_demo
+
+## The whole test suite (SQLite unless DATABASE_URL is set).
+test: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+check: install
+	$(PY) manage.py check
+	python3 ../shared/tools/verify_quotes.py fixtures/*.json
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

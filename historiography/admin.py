@@ -1,0 +1,250 @@
+"""The editors' admin: every changelist joins what its columns show (no N+1)."""
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from .models import (
+    Argument,
+    ArgumentRelation,
+    Estimate,
+    Historian,
+    Position,
+    Question,
+    School,
+    Status,
+    Topic,
+    Work,
+)
+
+
+@admin.action(description="Publish selected items")
+def publish(modeladmin, request, queryset):
+    updated = queryset.update(status=Status.PUBLISHED)
+    modeladmin.message_user(request, f"{updated} published.", messages.SUCCESS)
+
+
+@admin.action(description="Unpublish selected items (back to draft)")
+def unpublish(modeladmin, request, queryset):
+    updated = queryset.update(status=Status.DRAFT)
+    modeladmin.message_user(request, f"{updated} returned to draft.", messages.SUCCESS)
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    actions = [publish, unpublish]
+
+
+@admin.register(Topic)
+class TopicAdmin(PublishableAdmin):
+    list_display = ["title", "period_start", "period_end", "status", "question_count"]
+    ordering = ["title"]
+    list_filter = ["status"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(ordering="question_count", description="Questions")
+    def question_count(self, obj):
+        return obj.question_count
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "active_from", "active_to", "order", "historian_count"]
+    ordering = ["order", "name"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(historian_count=Count("historians"))
+
+    @admin.display(ordering="historian_count", description="People")
+    def historian_count(self, obj):
+        return obj.historian_count
+
+
+class ArgumentInline(admin.TabularInline):
+    model = Argument
+    fields = ["slug", "position", "claim", "year", "status"]
+    autocomplete_fields = ["position"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("position__question")
+
+
+@admin.register(Historian)
+class HistorianAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "life_years", "school_list", "argument_count"]
+    ordering = ["sort_name"]
+    list_filter = ["role", "schools"]
+    search_fields = ["name", "sort_name", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["schools"]
+    inlines = [ArgumentInline]
+    fieldsets = [
+        (None, {"fields": ["name", "sort_name", "slug", "role"]}),
+        ("Life and work", {"fields": ["born", "died", "bio", "schools"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(argument_count=Count("arguments")).prefetch_related("schools")
+
+    @admin.display(description="Schools")
+    def school_list(self, obj):
+        return ", ".join(school.name for school in obj.schools.all())
+
+    @admin.display(ordering="argument_count", description="Arguments")
+    def argument_count(self, obj):
+        return obj.argument_count
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "kind", "author_list", "publisher"]
+    list_filter = ["kind"]
+    search_fields = ["title", "publisher", "authors__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["authors"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    @admin.display(description="Authors")
+    def author_list(self, obj):
+        return ", ".join(author.name for author in obj.authors.all())
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    fields = ["order", "label", "slug", "summary"]
+    prepopulated_fields = {"slug": ["label"]}
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(PublishableAdmin):
+    list_display = ["title", "topic", "order", "standing", "status", "position_count"]
+    ordering = ["topic__title", "order", "title"]
+    list_filter = ["status", "standing", "topic"]
+    search_fields = ["title", "background"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topic"]
+    inlines = [PositionInline]
+    fieldsets = [
+        (None, {"fields": ["topic", "title", "slug", "order", "status"]}),
+        ("For students", {"fields": ["background"]}),
+        ("Where the scholarship stands", {"fields": ["standing", "standing_basis"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("topic").annotate(position_count=Count("positions"))
+
+    @admin.display(ordering="position_count", description="Positions")
+    def position_count(self, obj):
+        return obj.position_count
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["label", "question", "order"]
+    list_filter = ["question__topic", "question"]
+    search_fields = ["label", "question__title"]
+    autocomplete_fields = ["question"]
+    inlines = [ArgumentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question")
+
+
+class RelationInline(admin.TabularInline):
+    model = ArgumentRelation
+    fk_name = "source"
+    fields = ["kind", "target", "note"]
+    autocomplete_fields = ["target"]
+    extra = 0
+    verbose_name = "relation to another argument"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target__historian")
+
+
+class PositionListFilter(admin.SimpleListFilter):
+    """Positions named with their question, in one query (the stock filter would fetch
+    each position's question separately)."""
+
+    title = "position"
+    parameter_name = "position"
+
+    def lookups(self, request, model_admin):
+        positions = Position.objects.select_related("question").order_by("question__order", "question__title", "order")
+        return [(position.pk, f"{position.question.title[:50]} — {position.label}") for position in positions]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(position=self.value()) if self.value() else queryset
+
+
+@admin.register(Argument)
+class ArgumentAdmin(PublishableAdmin):
+    list_display = ["__str__", "historian", "question", "position_label", "year", "status", "tag_list"]
+    list_filter = [
+        "status",
+        "position__question__topic",
+        "position__question",
+        PositionListFilter,
+        "historian__role",
+        "historian__schools",
+        "tags",
+        ("historian", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["historian", "position__question"]
+    search_fields = ["claim", "quotation", "historian__name", "work__title", "slug"]
+    autocomplete_fields = ["historian", "position", "work"]
+    prepopulated_fields = {"slug": ["claim"]}
+    inlines = [RelationInline]
+    fieldsets = [
+        (None, {"fields": ["historian", "position", "status", "slug"]}),
+        ("The argument", {"fields": ["claim", "quotation", "tags"]}),
+        ("Citation", {"fields": ["work", "locator", "year"]}),
+        ("Provenance", {"fields": ["source_document", "source_section"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(ordering="position__question__title", description="Question")
+    def question(self, obj):
+        return obj.position.question
+
+    @admin.display(ordering="position__label", description="Position")
+    def position_label(self, obj):
+        return obj.position.label
+
+    @admin.display(description="Tags")
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+
+@admin.register(ArgumentRelation)
+class ArgumentRelationAdmin(admin.ModelAdmin):
+    list_display = ["source", "kind", "target"]
+    list_filter = ["kind"]
+    list_select_related = ["source__historian", "target__historian"]
+    search_fields = ["source__claim", "target__claim", "source__historian__name", "target__historian__name"]
+    autocomplete_fields = ["source", "target"]
+
+
+@admin.register(Estimate)
+class EstimateAdmin(PublishableAdmin):
+    list_display = ["measure", "source", "low", "high", "unit", "year", "basis", "status"]
+    list_filter = ["status", "basis", "question"]
+    list_select_related = ["question"]
+    search_fields = ["measure", "source", "note"]
+    autocomplete_fields = ["question", "historian", "work"]
+    fieldsets = [
+        (None, {"fields": ["question", "slug", "measure", "status"]}),
+        ("Figure", {"fields": ["low", "high", "unit", "year", "basis", "note"]}),
+        ("Source", {"fields": ["source", "historian", "work", "source_document", "source_section"]}),
+    ]

@@ -1,0 +1,319 @@
+"""The open-data API: the published scholarship as read-only JSON (Django REST framework).
+
+Only published content is served, and publication cascades: a question counts only in a
+published topic, a position, argument or estimate only under such a question, so the API
+never names a draft by its slug. Every list runs a fixed number of queries whatever its
+rows, so each viewset's queryset carries its joins; tests/test_api.py pins the counts.
+"""
+import django_filters
+from rest_framework import serializers, viewsets
+
+from .filters import ArgumentFilter
+from .models import (
+    Argument,
+    Basis,
+    Estimate,
+    Historian,
+    Position,
+    Question,
+    Role,
+    School,
+    Standing,
+    Status,
+    Topic,
+    Work,
+    WorkKind,
+)
+
+
+# --- Serializers ---------------------------------------------------------------------
+
+
+class PageUrlMixin(serializers.Serializer):
+    """`html_url`: the object's page on this site (`url` is taken by Work's own link)."""
+
+    html_url = serializers.SerializerMethodField()
+
+    def get_html_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+def slugs(**kwargs):
+    return serializers.SlugRelatedField(slug_field="slug", read_only=True, **kwargs)
+
+
+class TopicSerializer(PageUrlMixin, serializers.ModelSerializer):
+    questions = slugs(many=True)
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "title", "summary", "period_start", "period_end", "questions", "html_url"]
+
+
+class PositionInQuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["id", "slug", "label", "summary", "order"]
+
+
+class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
+    topic = slugs()
+    positions = PositionInQuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["slug", "title", "topic", "background", "order", "standing", "standing_basis", "positions", "html_url"]
+
+
+class PositionSerializer(PageUrlMixin, serializers.ModelSerializer):
+    question = slugs()
+
+    class Meta:
+        model = Position
+        fields = ["id", "slug", "label", "summary", "order", "question", "html_url"]
+
+
+class HistorianRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Historian
+        fields = ["slug", "name"]
+
+
+class PositionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["id", "slug", "label"]
+
+
+class ArgumentSerializer(PageUrlMixin, serializers.ModelSerializer):
+    historian = HistorianRefSerializer(read_only=True)
+    position = PositionRefSerializer(read_only=True)
+    question = slugs(source="position.question")
+    work = slugs()
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Argument
+        fields = [
+            "slug",
+            "historian",
+            "position",
+            "question",
+            "work",
+            "tags",
+            "claim",
+            "quotation",
+            "locator",
+            "year",
+            "source_document",
+            "source_section",
+            "html_url",
+        ]
+
+    def get_tags(self, obj) -> list[str]:
+        # Sorted here: taggit's prefetch takes no ordered queryset.
+        return sorted(tag.name for tag in obj.tags.all())
+
+
+class HistorianSerializer(PageUrlMixin, serializers.ModelSerializer):
+    schools = slugs(many=True)
+
+    class Meta:
+        model = Historian
+        fields = ["slug", "name", "sort_name", "role", "born", "died", "bio", "schools", "html_url"]
+
+
+class SchoolSerializer(PageUrlMixin, serializers.ModelSerializer):
+    class Meta:
+        model = School
+        fields = ["slug", "name", "description", "active_from", "active_to", "order", "html_url"]
+
+
+class WorkSerializer(PageUrlMixin, serializers.ModelSerializer):
+    authors = slugs(many=True)
+
+    class Meta:
+        model = Work
+        fields = ["slug", "title", "year", "kind", "authors", "publisher", "url", "html_url"]
+
+
+class EstimateSerializer(serializers.ModelSerializer):
+    question = slugs()
+    historian = slugs()
+    work = slugs()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Estimate
+        fields = [
+            "slug",
+            "question",
+            "measure",
+            "source",
+            "historian",
+            "work",
+            "low",
+            "high",
+            "unit",
+            "year",
+            "basis",
+            "note",
+            "source_document",
+            "source_section",
+            "html_url",
+        ]
+
+    def get_html_url(self, obj) -> str:
+        """Estimates have no page of their own: their question's page charts them."""
+        return self.context["request"].build_absolute_uri(obj.question.get_absolute_url())
+
+
+# --- FilterSets ----------------------------------------------------------------------
+# An invalid value (an unknown slug, decade=abc) is a 400 with the reason, from
+# django-filter's DRF backend; model choices are looked up among published rows only.
+
+
+def slug_choice(field_name, queryset, **kwargs):
+    return django_filters.ModelChoiceFilter(field_name=field_name, to_field_name="slug", queryset=queryset, **kwargs)
+
+
+class ArgumentAPIFilter(ArgumentFilter):
+    """The pages' argument filters (school, decade, tag, historian, role), plus question and
+    position (by id, as a position's slug is only unique within its question)."""
+
+    question = slug_choice("position__question", Question.objects.published())
+    position = django_filters.ModelChoiceFilter(queryset=Position.objects.published())
+
+    class Meta:
+        model = Argument
+        fields = ["question", "position", "school", "decade", "tag", "historian", "role"]
+
+
+class QuestionAPIFilter(django_filters.FilterSet):
+    topic = slug_choice("topic", Topic.objects.published())
+    standing = django_filters.ChoiceFilter(choices=Standing.choices)
+
+    class Meta:
+        model = Question
+        fields = ["topic", "standing"]
+
+
+class PositionAPIFilter(django_filters.FilterSet):
+    question = slug_choice("question", Question.objects.published())
+
+    class Meta:
+        model = Position
+        fields = ["question"]
+
+
+class HistorianAPIFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    school = slug_choice("schools", School.objects.all(), distinct=True)
+
+    class Meta:
+        model = Historian
+        fields = ["role", "school"]
+
+
+class WorkAPIFilter(django_filters.FilterSet):
+    author = slug_choice("authors", Historian.objects.all(), distinct=True)
+    kind = django_filters.ChoiceFilter(choices=WorkKind.choices)
+
+    class Meta:
+        model = Work
+        fields = ["author", "kind"]
+
+
+class EstimateAPIFilter(django_filters.FilterSet):
+    question = slug_choice("question", Question.objects.published())
+    basis = django_filters.ChoiceFilter(choices=Basis.choices)
+
+    class Meta:
+        model = Estimate
+        fields = ["question", "basis"]
+
+
+# --- ViewSets ------------------------------------------------------------------------
+# Orderings end on a unique column so pages never overlap.
+
+
+class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published topics, with the slugs of their published questions."""
+
+    queryset = Topic.objects.published().with_questions().order_by("title", "slug")
+    serializer_class = TopicSerializer
+    lookup_field = "slug"
+
+
+class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published questions with their positions (the sides of the debate)."""
+
+    queryset = Question.objects.published().with_topic().with_positions().order_by("topic__title", "order", "title", "pk")
+    serializer_class = QuestionSerializer
+    filterset_class = QuestionAPIFilter
+    lookup_field = "slug"
+
+
+class PositionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The positions of published questions, by id (a slug is unique only within its question)."""
+
+    queryset = (
+        Position.objects.published()
+        .select_related("question")
+        .order_by("question__topic__title", "question__order", "question__title", "order", "pk")
+    )
+    serializer_class = PositionSerializer
+    filterset_class = PositionAPIFilter
+
+
+class ArgumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published arguments: who argued which position, in their exact words, with the source."""
+
+    queryset = (
+        Argument.objects.published()
+        .select_related("historian", "position__question", "work")
+        .prefetch_related("tags")
+        .order_by("position__question__order", "position__order", "year", "pk")
+    )
+    serializer_class = ArgumentSerializer
+    filterset_class = ArgumentAPIFilter
+    lookup_field = "slug"
+
+
+class HistorianViewSet(viewsets.ReadOnlyModelViewSet):
+    """Everyone an argument is attributed to, scholars and historical actors, with their schools."""
+
+    queryset = Historian.objects.prefetch_related("schools").order_by("sort_name", "pk")
+    serializer_class = HistorianSerializer
+    filterset_class = HistorianAPIFilter
+    lookup_field = "slug"
+
+
+class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
+    """Schools of thought."""
+
+    queryset = School.objects.order_by("order", "name", "pk")
+    serializer_class = SchoolSerializer
+    lookup_field = "slug"
+
+
+class WorkViewSet(viewsets.ReadOnlyModelViewSet):
+    """The books, articles, speeches and documents that arguments cite, with their authors."""
+
+    queryset = Work.objects.prefetch_related("authors").order_by("year", "title", "pk")
+    serializer_class = WorkSerializer
+    filterset_class = WorkAPIFilter
+    lookup_field = "slug"
+
+
+class EstimateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published quantitative claims on published questions (e.g. a death toll), low to high."""
+
+    queryset = (
+        Estimate.objects.published()
+        .select_related("question", "historian", "work")
+        .order_by("question__order", "measure", "low", "high", "pk")
+    )
+    serializer_class = EstimateSerializer
+    filterset_class = EstimateAPIFilter
+    lookup_field = "slug"

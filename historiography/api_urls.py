@@ -1,0 +1,27 @@
+"""The open-data API under /api/ (included from config/urls.py).
+
+A namespace of its own, since the router's names (`argument-list`, `historian-detail`)
+are the public pages' names in the `historiography` namespace."""
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import api
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("topics", api.TopicViewSet, basename="topic")
+router.register("questions", api.QuestionViewSet, basename="question")
+router.register("positions", api.PositionViewSet, basename="position")
+router.register("arguments", api.ArgumentViewSet, basename="argument")
+router.register("historians", api.HistorianViewSet, basename="historian")
+router.register("schools", api.SchoolViewSet, basename="school")
+router.register("works", api.WorkViewSet, basename="work")
+router.register("estimates", api.EstimateViewSet, basename="estimate")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

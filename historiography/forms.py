@@ -1,0 +1,126 @@
+"""Forms for the classroom and accounts. Rules that span models are checked again in
+services.py; the forms give the user the first, clear message."""
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+
+from .models import Allocation, Assignment, Course, Position, Question
+from .services import ServiceError, course_by_code
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["title", "joining_open"]
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(label="Join code", max_length=20, help_text="Eight letters and digits from your instructor.")
+
+    def clean_code(self):
+        try:
+            self.course = course_by_code(self.cleaned_data["code"])
+        except ServiceError as error:
+            raise forms.ValidationError(str(error)) from error
+        return self.cleaned_data["code"]
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Optional: lets you reset a forgotten password.")
+    code = JoinForm.base_fields["code"]
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+    clean_code = JoinForm.clean_code
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AssignmentForm(forms.ModelForm):
+    """The question is chosen first; its positions are the sides that can be in play."""
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "title", "question", "positions", "instructions", "evidence_minimum", "opens_at", "due_at",
+            "accept_late", "allocation", "side_cap", "board_open",
+        ]
+        widgets = {
+            "opens_at": DateTimeInput(),
+            "due_at": DateTimeInput(),
+            "positions": forms.CheckboxSelectMultiple,
+            "instructions": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"opens_at": "In your time zone.", "due_at": "In your time zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = Question.objects.published().select_related("topic").order_by("topic__title", "order")
+        self.fields["positions"].queryset = Position.objects.filter(question__status="published").select_related("question").order_by("question__order", "order")
+        self.fields["positions"].label_from_instance = lambda position: f"{position.question.title} — {position.label}"
+        self.fields["positions"].help_text = "Tick at least two positions of the chosen question."
+
+    def clean(self):
+        cleaned = super().clean()
+        question, positions = cleaned.get("question"), cleaned.get("positions")
+        if question and positions is not None:
+            if any(position.question_id != question.pk for position in positions):
+                self.add_error("positions", "Tick only positions of the chosen question.")
+            elif len(positions) < 2:
+                self.add_error("positions", "A debate needs at least two sides.")
+        opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
+        if opens_at and due_at and opens_at >= due_at:
+            self.add_error("due_at", "The deadline must come after the opening time.")
+        if cleaned.get("allocation") != Allocation.STUDENT_CHOICE and cleaned.get("side_cap"):
+            self.add_error("side_cap", "A cap applies only when students choose their side.")
+        return cleaned
+
+
+class SubmissionForm(forms.Form):
+    """The statement plus, per cited argument, the student's comment and a remove box."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    statement = forms.CharField(
+        label="Opening statement", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+    def __init__(self, *args, citations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.citations = list(citations)
+        for citation in self.citations:
+            self.fields[f"comment_{citation.pk}"] = forms.CharField(
+                label=f"Your comment on {citation.argument.historian.name}",
+                required=False,
+                max_length=5000,
+                initial=citation.comment,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[f"remove_{citation.pk}"] = forms.BooleanField(label="Remove from my evidence", required=False)
+
+    def citation_rows(self):
+        return [(citation, self[f"comment_{citation.pk}"], self[f"remove_{citation.pk}"]) for citation in self.citations]
+
+    def comments(self):
+        return {c.pk: self.cleaned_data[f"comment_{c.pk}"] for c in self.citations}
+
+    def removed(self):
+        return {c.pk for c in self.citations if self.cleaned_data[f"remove_{c.pk}"]}
+
+
+class FeedbackForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
+    grade = forms.CharField(required=False, max_length=20)
+    release = forms.BooleanField(required=False, label="Return to the student now (otherwise held)")
+
+
+class TimezoneForm(forms.Form):
+    timezone = forms.ChoiceField(choices=[(name, name) for name in sorted(zoneinfo.available_timezones())])

@@ -1,0 +1,743 @@
+"""The scholarship (topics, schools, historians, works, questions, positions, arguments,
+estimates) and the classroom built on it. Ordered by dependency."""
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class SlugManager(models.Manager):
+    """Looks rows up by slug, so fixtures can use natural keys and load twice."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PublishableQuerySet(models.QuerySet):
+    # Related rows that must be published too: a published argument on a draft
+    # question is still a draft to the public.
+    published_through = ()
+
+    def published(self):
+        return self.filter(
+            status=Status.PUBLISHED,
+            **{f"{path}__status": Status.PUBLISHED for path in self.published_through},
+        )
+
+
+# --- Topics, schools, people, works -------------------------------------------------
+
+
+class TopicQuerySet(PublishableQuerySet):
+    def with_questions(self):
+        """Topics with their published questions, in order (two queries)."""
+        return self.prefetch_related(
+            Prefetch("questions", queryset=Question.objects.published().order_by("order", "title"))
+        )
+
+
+class Topic(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.TextField(blank=True)
+    period_start = models.PositiveSmallIntegerField(null=True, blank=True, help_text="First year covered.")
+    period_end = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Last year covered.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    objects = SlugManager.from_queryset(TopicQuerySet)()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True) | Q(period_start__lte=models.F("period_end")),
+                name="topic_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("historiography:topic-detail", args=[self.slug])
+
+
+class School(models.Model):
+    """A school of thought or tradition, e.g. the totalitarian model."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    active_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    active_to = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while still active.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True) | Q(active_to__isnull=True) | Q(active_from__lte=models.F("active_to")),
+                name="school_active_years_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("historiography:school-detail", args=[self.slug])
+
+    @property
+    def active_years(self):
+        if not self.active_from:
+            return ""
+        return f"{self.active_from}–{self.active_to or 'present'}"
+
+
+class Role(models.TextChoices):
+    HISTORIAN = "historian", "Historian"
+    BIOGRAPHER = "biographer", "Biographer"
+    PARTICIPANT = "participant", "Participant"
+    COMMENTATOR = "commentator", "Commentator"
+    OFFICIAL = "official", "Official source"
+
+
+SCHOLARLY_ROLES = (Role.HISTORIAN, Role.BIOGRAPHER)
+
+
+class Historian(models.Model):
+    """Anyone an interpretation is attributed to: scholars, and actors such as Trotsky."""
+
+    name = models.CharField(max_length=200)
+    sort_name = models.CharField(max_length=200, help_text="e.g. 'Conquest, Robert'.")
+    slug = models.SlugField(max_length=100, unique=True)
+    born = models.PositiveSmallIntegerField(null=True, blank=True)
+    died = models.PositiveSmallIntegerField(null=True, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.HISTORIAN)
+    bio = models.TextField(blank=True)
+    schools = models.ManyToManyField(School, blank=True, related_name="historians")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["sort_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(born__isnull=True) | Q(died__isnull=True) | Q(born__lte=models.F("died")),
+                name="historian_born_before_died",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("historiography:historian-detail", args=[self.slug])
+
+    @property
+    def is_scholar(self):
+        return self.role in SCHOLARLY_ROLES
+
+    @property
+    def life_years(self):
+        if self.born and self.died:
+            return f"{self.born}–{self.died}"
+        if self.born:
+            return f"b. {self.born}"
+        return ""
+
+
+class WorkKind(models.TextChoices):
+    BOOK = "book", "Book"
+    ARTICLE = "article", "Article"
+    CHAPTER = "chapter", "Chapter"
+    SPEECH = "speech", "Speech"
+    INTERVIEW = "interview", "Interview"
+    REPORT = "report", "Report"
+    DOCUMENT = "document", "Document"
+    WEB = "web", "Web page"
+
+
+class Work(models.Model):
+    """A book, article, speech or interview that arguments cite."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=WorkKind.choices, default=WorkKind.BOOK)
+    authors = models.ManyToManyField(Historian, blank=True, related_name="works")
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["year", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("historiography:work-detail", args=[self.slug])
+
+
+# --- Questions and positions ---------------------------------------------------------
+
+
+class Standing(models.TextChoices):
+    """Where the scholarship stands on a question, so balance never becomes false balance."""
+
+    CONSENSUS = "consensus", "Consensus"
+    MAJORITY = "majority", "Majority view"
+    CONTESTED = "contested", "Contested"
+    OPEN = "open", "Open"
+
+
+class QuestionQuerySet(PublishableQuerySet):
+    published_through = ("topic",)
+
+    def with_topic(self):
+        return self.select_related("topic")
+
+    def with_positions(self):
+        return self.prefetch_related(Prefetch("positions", queryset=Position.objects.order_by("order", "label")))
+
+    def with_argument_counts(self):
+        return self.annotate(
+            argument_count=Count("positions__arguments", filter=Q(positions__arguments__status=Status.PUBLISHED))
+        )
+
+
+class Question(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="questions")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    background = models.TextField(blank=True, help_text="What students need to know before reading the arguments.")
+    order = models.PositiveSmallIntegerField(default=0)
+    standing = models.CharField(max_length=20, choices=Standing.choices, default=Standing.CONTESTED)
+    standing_basis = models.TextField(blank=True, help_text="Why the debate stands where it does, with sources.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    objects = SlugManager.from_queryset(QuestionQuerySet)()
+
+    class Meta:
+        ordering = ["topic", "order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("historiography:question-detail", args=[self.slug])
+
+
+class PositionManager(models.Manager):
+    def get_by_natural_key(self, question_slug, slug):
+        return self.get(question__slug=question_slug, slug=slug)
+
+
+class PositionQuerySet(models.QuerySet):
+    def published(self):
+        """Positions of published questions (a position has no status of its own)."""
+        return self.filter(question__status=Status.PUBLISHED, question__topic__status=Status.PUBLISHED)
+
+
+class Position(models.Model):
+    """One side of a question: a column of the side-by-side view."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="positions")
+    label = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    summary = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = PositionManager.from_queryset(PositionQuerySet)()
+
+    class Meta:
+        ordering = ["question", "order", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "slug"], name="position_slug_unique_per_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.label}"
+
+    def natural_key(self):
+        return (self.question.slug, self.slug)
+
+    natural_key.dependencies = ["historiography.question"]
+
+    def get_absolute_url(self):
+        return f"{self.question.get_absolute_url()}#position-{self.slug}"
+
+
+# --- Arguments -----------------------------------------------------------------------
+
+
+class TaggedArgumentManager(models.Manager):
+    def get_by_natural_key(self, argument_slug, tag_name):
+        return self.get(content_object__slug=argument_slug, tag__name=tag_name)
+
+
+class TaggedArgument(TaggedItemBase):
+    """The tag through model, with a natural key so tags travel in fixtures."""
+
+    content_object = models.ForeignKey("Argument", on_delete=models.CASCADE, related_name="tagged_items")
+
+    objects = TaggedArgumentManager()
+
+    class Meta:
+        ordering = ["tag__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="argument_tag_unique"),
+        ]
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["historiography.argument", "taggit.tag"]
+
+
+class ArgumentQuerySet(PublishableQuerySet):
+    published_through = ("position__question", "position__question__topic")
+
+    def for_cards(self):
+        """Everything an argument card shows, in a fixed number of queries: historian,
+        position and question, work (one join), then schools, tags and relations."""
+        return self.select_related("historian", "position__question__topic", "work").prefetch_related(
+            "historian__schools",
+            "tags",
+            Prefetch(
+                "incoming_relations",
+                queryset=ArgumentRelation.objects.filter(source__status=Status.PUBLISHED).select_related(
+                    "source__historian"
+                ),
+            ),
+        )
+
+    def for_question(self, question):
+        return self.filter(position__question=question)
+
+    def for_comparison(self):
+        """Just what a comparison cell shows: historian, position, question, work, and the
+        historians' schools (two queries)."""
+        return self.select_related("historian", "position__question", "work").prefetch_related("historian__schools")
+
+    def for_timeline(self):
+        return self.filter(year__isnull=False).select_related("historian", "position__question", "work").prefetch_related(
+            "historian__schools"
+        ).order_by("year", "pk")
+
+    def search(self, text):
+        """Arguments whose quotation, claim, historian or work matches `text`.
+
+        Ranked PostgreSQL full-text search on PostgreSQL; a case-insensitive
+        substring match on every word elsewhere (SQLite in development)."""
+        text = text.strip()
+        if not text:
+            return self.none()
+        if connection.vendor == "postgresql":
+            vector = (
+                SearchVector("historian__name", weight="A", config="english")
+                + SearchVector("claim", weight="B", config="english")
+                + SearchVector("quotation", weight="B", config="english")
+                + SearchVector("work__title", weight="C", config="english")
+            )
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return (
+                self.annotate(search=vector, rank=SearchRank(vector, query))
+                .filter(search=query)
+                .order_by("-rank", "historian__sort_name", "pk")
+            )
+        matches = Q()
+        for word in text.split():
+            matches &= (
+                Q(claim__icontains=word)
+                | Q(quotation__icontains=word)
+                | Q(historian__name__icontains=word)
+                | Q(work__title__icontains=word)
+            )
+        return self.filter(matches)
+
+
+class Argument(models.Model):
+    """A historian's argument for one position on a question.
+
+    The question is the position's question, so an argument can never sit on a
+    position of another question."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    historian = models.ForeignKey(Historian, on_delete=models.PROTECT, related_name="arguments")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="arguments")
+    claim = models.TextField(help_text="One sentence in the editors' words.")
+    quotation = models.TextField(blank=True, help_text="Verbatim from the source, or empty.")
+    work = models.ForeignKey(Work, on_delete=models.SET_NULL, null=True, blank=True, related_name="arguments")
+    locator = models.CharField(max_length=100, blank=True, help_text="Page, chapter or section in the work.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="When the argument was made.")
+    source_document = models.CharField(max_length=200, help_text="The seed document the argument comes from.")
+    source_section = models.CharField(max_length=200, help_text="Its section in that document.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    tags = TaggableManager(through=TaggedArgument, blank=True)
+    # Defaults rather than auto_now: fixtures are loaded raw, which skips auto_now.
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SlugManager.from_queryset(ArgumentQuerySet)()
+
+    class Meta:
+        ordering = ["position__order", "year", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100), name="argument_year_plausible"),
+            models.CheckConstraint(condition=~Q(source_document=""), name="argument_has_source_document"),
+        ]
+        indexes = [models.Index(fields=["status", "year"])]
+
+    def __str__(self):
+        return f"{self.historian}: {self.claim[:80]}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("historiography:argument-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated"}
+        super().save(*args, **kwargs)
+
+    @property
+    def decade(self):
+        return self.year - self.year % 10 if self.year else None
+
+
+class RelationKind(models.TextChoices):
+    REBUTS = "rebuts", "rebuts"
+    SUPPORTS = "supports", "supports"
+    QUALIFIES = "qualifies", "qualifies"
+
+
+class ArgumentRelationManager(models.Manager):
+    def get_by_natural_key(self, source_slug, target_slug, kind):
+        return self.get(source__slug=source_slug, target__slug=target_slug, kind=kind)
+
+
+class ArgumentRelation(models.Model):
+    """`source` rebuts / supports / qualifies `target`."""
+
+    source = models.ForeignKey(Argument, on_delete=models.CASCADE, related_name="outgoing_relations")
+    target = models.ForeignKey(Argument, on_delete=models.CASCADE, related_name="incoming_relations")
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    note = models.TextField(blank=True)
+
+    objects = ArgumentRelationManager()
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="argument_relation_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="argument_relation_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.slug} {self.kind} {self.target.slug}"
+
+    def natural_key(self):
+        return (self.source.slug, self.target.slug, self.kind)
+
+    natural_key.dependencies = ["historiography.argument"]
+
+
+# --- Estimates -----------------------------------------------------------------------
+
+
+class Basis(models.TextChoices):
+    PRE_ARCHIVAL = "pre_archival", "Pre-archival"
+    POST_ARCHIVAL = "post_archival", "Post-archival"
+    OFFICIAL = "official", "Official records"
+    DEMOGRAPHIC = "demographic", "Demographic"
+    OTHER = "other", "Other"
+
+
+class EstimateQuerySet(PublishableQuerySet):
+    published_through = ("question", "question__topic")
+
+    def for_chart(self):
+        return self.select_related("historian", "work").order_by("measure", "low", "high")
+
+
+class Estimate(models.Model):
+    """A quantitative claim on a question: e.g. 'deaths in the Holodomor, 3.5-5 million'."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="estimates")
+    slug = models.SlugField(max_length=120, unique=True)
+    measure = models.CharField(max_length=200, help_text="What is counted, e.g. 'Total deaths under Stalin'.")
+    source = models.CharField(max_length=200, help_text="Who gives the figure, as the seed names it.")
+    historian = models.ForeignKey(Historian, on_delete=models.SET_NULL, null=True, blank=True, related_name="estimates")
+    work = models.ForeignKey(Work, on_delete=models.SET_NULL, null=True, blank=True, related_name="estimates")
+    low = models.PositiveBigIntegerField()
+    high = models.PositiveBigIntegerField()
+    unit = models.CharField(max_length=50, default="people")
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="When the estimate was made.")
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.OTHER)
+    note = models.TextField(blank=True)
+    source_document = models.CharField(max_length=200)
+    source_section = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    objects = SlugManager.from_queryset(EstimateQuerySet)()
+
+    class Meta:
+        ordering = ["question", "measure", "low", "high"]
+        constraints = [
+            models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="estimate_low_le_high"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.source}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# --- The classroom -------------------------------------------------------------------
+
+
+def new_join_code():
+    """Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L)."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class CourseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Courses the user teaches or is enrolled in."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(instructors=user) | Q(enrollments__student=user)).distinct()
+
+    def taught_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(instructors=user)
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200)
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    joining_open = models.BooleanField(default=True, help_text="Students can join with the code.")
+    instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="taught_courses")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("historiography:course-detail", args=[self.pk])
+
+
+class Enrollment(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["student__last_name", "student__first_name", "student__username"]
+        constraints = [models.UniqueConstraint(fields=["course", "student"], name="enrollment_unique")]
+
+    def __str__(self):
+        return f"{self.student} in {self.course}"
+
+
+class Allocation(models.TextChoices):
+    BY_HAND = "by_hand", "By hand"
+    BALANCED = "balanced", "Balanced at random"
+    STUDENT_CHOICE = "student_choice", "Students choose"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Assignments of the courses the user teaches or is enrolled in."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(course__instructors=user) | Q(course__enrollments__student=user)).distinct()
+
+    def taught_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(course__instructors=user)
+
+    def with_context(self):
+        return self.select_related("course", "question__topic").prefetch_related(
+            Prefetch("positions", queryset=Position.objects.order_by("order", "label"))
+        )
+
+
+class Assignment(models.Model):
+    """A debate set for a course: a question, the sides in play, a deadline."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assignments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="assignments")
+    positions = models.ManyToManyField(Position, related_name="assignments", help_text="The sides in play.")
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    evidence_minimum = models.PositiveSmallIntegerField(default=3, help_text="Cited arguments needed to submit.")
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    accept_late = models.BooleanField(default=False, help_text="Accept submissions after the deadline, marked late.")
+    allocation = models.CharField(max_length=20, choices=Allocation.choices, default=Allocation.BALANCED)
+    side_cap = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="When students choose: the most students on one side (empty: no cap)."
+    )
+    board_open = models.BooleanField(default=False, help_text="Students can read the class board after the deadline.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(opens_at__lt=models.F("due_at")), name="assignment_opens_before_due"),
+            models.CheckConstraint(condition=Q(side_cap__isnull=True) | Q(side_cap__gte=1), name="assignment_side_cap_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("historiography:assignment-detail", args=[self.pk])
+
+    def is_open(self, now):
+        return self.opens_at <= now
+
+    def is_past_due(self, now):
+        return now > self.due_at
+
+
+class SideAllocation(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="allocations")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="side_allocations")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="allocations")
+
+    class Meta:
+        ordering = ["position__order", "student__username"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="allocation_one_side_per_student")]
+
+    def __str__(self):
+        return f"{self.student} argues {self.position.label}"
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_board(self):
+        return self.select_related("student", "position", "feedback").prefetch_related("citations")
+
+
+class Submission(models.Model):
+    """A student's case for their side. `version` grows with every save, so a save from
+    a stale tab is detected instead of silently overwriting newer text."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="submissions")
+    statement = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    is_late = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position__order", "student__username"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="submission_one_per_student")]
+
+    def __str__(self):
+        return f"{self.student} — {self.assignment}"
+
+    def get_absolute_url(self):
+        return reverse("historiography:submission-detail", args=[self.pk])
+
+    @property
+    def word_count(self):
+        return len(self.statement.split())
+
+    @property
+    def is_submitted(self):
+        return self.status == SubmissionStatus.SUBMITTED
+
+
+class Citation(models.Model):
+    """An argument a submission cites, with the student's own comment on it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="citations")
+    argument = models.ForeignKey(Argument, on_delete=models.PROTECT, related_name="citations")
+    comment = models.TextField(blank=True, help_text="How this supports your side, or how you answer it.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["submission", "argument"], name="citation_unique_per_submission")]
+
+    def __str__(self):
+        return f"{self.submission} cites {self.argument.slug}"
+
+
+class Feedback(models.Model):
+    """An instructor's comment and grade; students see it once returned."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    comment = models.TextField(blank=True)
+    grade = models.CharField(max_length=20, blank=True, help_text="e.g. 'B+' or '72'.")
+    returned_at = models.DateTimeField(null=True, blank=True, help_text="Empty while held.")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["submission"]
+
+    def __str__(self):
+        return f"Feedback on {self.submission}"
+
+    @property
+    def is_returned(self):
+        return self.returned_at is not None

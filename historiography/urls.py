@@ -1,0 +1,44 @@
+from django.urls import path
+
+from .views import accounts, classroom, compare, scholarship
+
+app_name = "historiography"
+
+urlpatterns = [
+    path("", scholarship.home, name="home"),
+    path("topics/<slug:slug>/", scholarship.topic_detail, name="topic-detail"),
+    path("questions/<slug:slug>/", scholarship.question_detail, name="question-detail"),
+    path("arguments/", scholarship.argument_list, name="argument-list"),
+    path("arguments/<slug:slug>/", scholarship.argument_detail, name="argument-detail"),
+    path("historians/", scholarship.historian_list, name="historian-list"),
+    path("historians/<slug:slug>/", scholarship.historian_detail, name="historian-detail"),
+    path("schools/", scholarship.school_list, name="school-list"),
+    path("schools/<slug:slug>/", scholarship.school_detail, name="school-detail"),
+    path("works/<slug:slug>/", scholarship.work_detail, name="work-detail"),
+    path("tags/", scholarship.tag_list, name="tag-list"),
+    path("tags/<slug:slug>/", scholarship.tag_detail, name="tag-detail"),
+    path("search/", scholarship.search, name="search"),
+    path("compare/schools/", compare.compare_schools, name="compare-schools"),
+    path("compare/historians/", compare.compare_historians, name="compare-historians"),
+    path("timeline/", compare.debate_timeline, name="timeline"),
+    # Accounts
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/timezone/", accounts.set_timezone, name="set-timezone"),
+    # Classroom
+    path("classes/", classroom.course_list, name="course-list"),
+    path("classes/new/", classroom.course_create, name="course-create"),
+    path("classes/join/", classroom.course_join, name="course-join"),
+    path("classes/<int:pk>/", classroom.course_detail, name="course-detail"),
+    path("classes/<int:pk>/update/", classroom.course_update, name="course-update"),
+    path("classes/<int:pk>/assignments/new/", classroom.assignment_create, name="assignment-create"),
+    path("assignments/", classroom.my_assignments, name="my-assignments"),
+    path("assignments/<int:pk>/", classroom.assignment_detail, name="assignment-detail"),
+    path("assignments/<int:pk>/edit/", classroom.assignment_edit, name="assignment-edit"),
+    path("assignments/<int:pk>/allocate/", classroom.assignment_allocate, name="assignment-allocate"),
+    path("assignments/<int:pk>/choose-side/", classroom.side_choose, name="side-choose"),
+    path("assignments/<int:pk>/evidence/", classroom.evidence_add, name="evidence-add"),
+    path("assignments/<int:pk>/submission/", classroom.submission_edit, name="submission-edit"),
+    path("assignments/<int:pk>/board/", classroom.assignment_board, name="assignment-board"),
+    path("assignments/<int:pk>/grades.csv", classroom.assignment_grades_csv, name="assignment-grades"),
+    path("submissions/<int:pk>/", classroom.submission_detail, name="submission-detail"),
+]

@@ -1,0 +1,172 @@
+"""Public pages over the published scholarship. Each page's reads live in QuerySet
+methods (models.py), so the query count of a page does not grow with its rows."""
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from ..charts import estimate_chart
+from ..filters import ArgumentFilter, ArgumentListFilter, SearchForm
+from ..models import Argument, Estimate, Historian, Position, Question, School, Status, Topic, Work
+
+PAGE_SIZE = 20
+
+
+def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter):
+    """Apply the filters in the query string; a bad value is reported, not fatal."""
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    if filterset.is_bound and not filterset.is_valid():
+        for field, errors in filterset.errors.items():
+            label = filterset.form.fields[field].label or field
+            messages.warning(request, f"{label}: {' '.join(errors)} That filter was ignored.")
+    return filterset
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    topics = Topic.objects.published().with_questions()
+    return render(request, "historiography/home.html", {"topics": topics})
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.published(), slug=slug)
+    questions = topic.questions.published().with_positions().with_argument_counts().order_by("order", "title")
+    return render(request, "historiography/topic_detail.html", {"topic": topic, "questions": questions})
+
+
+def question_detail(request, slug):
+    """The positions of a question as side-by-side columns, or grouped by school."""
+    question = get_object_or_404(Question.objects.published().with_topic().with_positions(), slug=slug)
+    positions = list(question.positions.all())
+    filterset = _filtered_arguments(request, Argument.objects.published().for_question(question).for_cards())
+    arguments = list(filterset.qs)
+
+    by_position = defaultdict(list)
+    for argument in arguments:
+        by_position[argument.position_id].append(argument)
+    columns = [(position, by_position[position.pk]) for position in positions]
+
+    grouped = request.GET.get("group") == "school"
+    school_rows = _group_by_school(arguments, positions) if grouped else []
+
+    estimates = list(question.estimates.published().for_chart())
+    chart = estimate_chart(estimates)
+    return render(
+        request,
+        "historiography/question_detail.html",
+        {
+            "question": question,
+            "columns": columns,
+            "argument_count": len(arguments),
+            "filter": filterset,
+            "grouped": grouped,
+            "school_rows": school_rows,
+            "estimates": estimates,
+            "chart": chart,
+        },
+    )
+
+
+def _group_by_school(arguments, positions):
+    """Rows of (school, [(position, arguments)]); a historian of two schools shows in both."""
+    cells = defaultdict(lambda: defaultdict(list))
+    schools = {}
+    for argument in arguments:
+        historian_schools = list(argument.historian.schools.all()) or [None]
+        for school in historian_schools:
+            key = school.pk if school else None
+            schools[key] = school
+            cells[key][argument.position_id].append(argument)
+    ordered = sorted(schools.items(), key=lambda item: (item[1] is None, item[1].order if item[1] else 0, str(item[1])))
+    return [(school, [(position, cells[key][position.pk]) for position in positions]) for key, school in ordered]
+
+
+def argument_list(request):
+    filterset = _filtered_arguments(
+        request, Argument.objects.published().for_cards().order_by("position__question__order", "position__order", "year", "pk"), ArgumentListFilter
+    )
+    page = _page(request, filterset.qs)
+    return render(request, "historiography/argument_list.html", {"filter": filterset, "page": page})
+
+
+def argument_detail(request, slug):
+    argument = get_object_or_404(Argument.objects.published().for_cards(), slug=slug)
+    outgoing = argument.outgoing_relations.filter(target__status=Status.PUBLISHED).select_related(
+        "target__historian", "target__position"
+    )
+    return render(request, "historiography/argument_detail.html", {"argument": argument, "outgoing": outgoing})
+
+
+def historian_list(request):
+    historians = Historian.objects.prefetch_related("schools").annotate(
+        argument_count=Count("arguments", filter=Q(arguments__status=Status.PUBLISHED))
+    ).order_by("sort_name")
+    return render(request, "historiography/historian_list.html", {"historians": historians})
+
+
+def historian_detail(request, slug):
+    historian = get_object_or_404(Historian.objects.prefetch_related("schools", "works"), slug=slug)
+    arguments = historian.arguments.published().for_cards().order_by("position__question__order", "year")
+    return render(request, "historiography/historian_detail.html", {"historian": historian, "arguments": arguments})
+
+
+def school_list(request):
+    schools = School.objects.annotate(historian_count=Count("historians")).order_by("order", "name")
+    return render(request, "historiography/school_list.html", {"schools": schools})
+
+
+def school_detail(request, slug):
+    school = get_object_or_404(School, slug=slug)
+    historians = school.historians.all()
+    arguments = (
+        Argument.objects.published()
+        .filter(historian__schools=school)
+        .for_cards()
+        .order_by("position__question__order", "position__order", "year")
+    )
+    return render(
+        request,
+        "historiography/school_detail.html",
+        {"school": school, "historians": historians, "arguments": arguments},
+    )
+
+
+def work_detail(request, slug):
+    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
+    arguments = work.arguments.published().for_cards()
+    return render(request, "historiography/work_detail.html", {"work": work, "arguments": arguments})
+
+
+def tag_list(request):
+    published = Q(historiography_taggedargument_items__content_object__status=Status.PUBLISHED)
+    tags = (
+        Tag.objects.annotate(argument_count=Count("historiography_taggedargument_items", filter=published))
+        .filter(argument_count__gt=0)
+        .order_by("name")
+    )
+    return render(request, "historiography/tag_list.html", {"tags": tags})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _page(request, Argument.objects.published().filter(tags=tag).for_cards())
+    return render(request, "historiography/tag_detail.html", {"tag": tag, "page": page})
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = historians = None
+    if form.is_bound:
+        if form.is_valid():
+            text = form.cleaned_data["q"]
+            page = _page(request, Argument.objects.published().search(text).for_cards())
+            historians = Historian.objects.filter(Q(name__icontains=text) | Q(sort_name__icontains=text))[:10]
+        else:
+            messages.warning(request, "Type up to 200 characters to search quotations, claims and names.")
+    return render(request, "historiography/search.html", {"form": form, "page": page, "historians": historians})

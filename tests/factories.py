@@ -1,0 +1,113 @@
+"""factory_boy factories for the scholarship; published unless told otherwise."""
+import factory
+
+from historiography import models
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Topic
+        django_get_or_create = ["slug"]
+
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    status = models.Status.PUBLISHED
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.School
+
+    name = factory.Sequence(lambda n: f"School {n}")
+    slug = factory.Sequence(lambda n: f"school-{n}")
+
+
+class HistorianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Historian
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Historian {n}")
+    sort_name = factory.LazyAttribute(lambda o: o.name)
+    slug = factory.Sequence(lambda n: f"historian-{n}")
+    role = models.Role.HISTORIAN
+
+    @factory.post_generation
+    def schools(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.schools.set(extracted)
+
+
+class WorkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Work
+
+    title = factory.Sequence(lambda n: f"Work {n}")
+    slug = factory.Sequence(lambda n: f"work-{n}")
+    year = 1990
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Question
+
+    topic = factory.SubFactory(TopicFactory)
+    title = factory.Sequence(lambda n: f"Question {n}?")
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    status = models.Status.PUBLISHED
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Position
+
+    question = factory.SubFactory(QuestionFactory)
+    label = factory.Sequence(lambda n: f"Position {n}")
+    slug = factory.Sequence(lambda n: f"position-{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class ArgumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Argument
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"argument-{n}")
+    historian = factory.SubFactory(HistorianFactory)
+    position = factory.SubFactory(PositionFactory)
+    claim = factory.Sequence(lambda n: f"Claim number {n} about the period.")
+    quotation = "Words from the source."
+    work = factory.SubFactory(WorkFactory)
+    year = 1990
+    source_document = "001_38c86745db62a3cb.txt"
+    source_section = "Historiography"
+    status = models.Status.PUBLISHED
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class EstimateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Estimate
+
+    question = factory.SubFactory(QuestionFactory)
+    slug = factory.Sequence(lambda n: f"estimate-{n}")
+    measure = "Total deaths"
+    source = factory.Sequence(lambda n: f"Source {n}")
+    low = 1_000_000
+    high = 2_000_000
+    basis = models.Basis.POST_ARCHIVAL
+    source_document = "002_8c47f6a48bf2ea51.txt"
+    source_section = "Total Death Toll Estimates (Stalin Era)"
+    status = models.Status.PUBLISHED
+
+
+def make_question(positions=2, **kwargs):
+    """A published question with `positions` ordered positions."""
+    question = QuestionFactory(**kwargs)
+    for order in range(positions):
+        PositionFactory(question=question, order=order, label=f"Side {order + 1}", slug=f"side-{order + 1}")
+    return question

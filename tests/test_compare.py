@@ -1,0 +1,135 @@
+from django.urls import reverse
+
+from historiography.charts import estimate_chart, nice_max, timeline, year_x
+from historiography.models import Basis, Status
+
+from .base import BaseTestCase
+from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, make_question
+
+
+class CompareTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.totalitarian = SchoolFactory(name="Totalitarian model", slug="totalitarian", order=1)
+        cls.revisionist = SchoolFactory(name="Revisionists", slug="revisionist", order=2)
+        cls.archival = SchoolFactory(name="Post-revisionists", slug="post-revisionist", order=3)
+        cls.conquest = HistorianFactory(name="Robert Conquest", slug="robert-conquest", schools=[cls.totalitarian])
+        cls.getty = HistorianFactory(name="J. Arch Getty", slug="j-arch-getty", schools=[cls.revisionist])
+        cls.kotkin = HistorianFactory(name="Stephen Kotkin", slug="stephen-kotkin", schools=[cls.archival])
+        cls.terror = make_question(title="What drove the terror?", slug="terror", order=1)
+        cls.famine = make_question(title="Was the famine genocide?", slug="famine", order=2)
+        stalin, below = cls.terror.positions.all()
+        genocide, not_genocide = cls.famine.positions.all()
+        ArgumentFactory(historian=cls.conquest, position=stalin, year=1968, quotation="Stalin was the terror's author")
+        ArgumentFactory(historian=cls.getty, position=below, year=1985, quotation="chaos in the regions")
+        ArgumentFactory(historian=cls.kotkin, position=stalin, year=2017, quotation="")
+        ArgumentFactory(historian=cls.conquest, position=genocide, year=1986, quotation="terror-famine")
+        ArgumentFactory(historian=cls.getty, position=genocide, year=1990, status=Status.DRAFT, quotation="draft words")
+
+
+class CompareSchoolsTests(CompareTestCase):
+    url = reverse("historiography:compare-schools")
+
+    def test_it_defaults_to_totalitarian_against_revisionist(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.context["schools"], [self.totalitarian, self.revisionist])
+        question, cells = response.context["rows"][0]
+        self.assertEqual(question, self.terror)
+        self.assertEqual([c["positions"][0].label for c in cells], ["Side 1", "Side 2"])
+        self.assertContains(response, "Stalin was the terror&#x27;s author")
+        self.assertContains(response, "No recorded view from this school.")
+        self.assertNotContains(response, "draft words")
+
+    def test_the_selection_is_in_the_query_string(self):
+        response = self.client.get(self.url, {"school": ["totalitarian", "revisionist", "post-revisionist"]})
+        self.assertEqual(len(response.context["schools"]), 3)
+
+    def test_bad_selections_get_a_message(self):
+        for params in [{"school": "totalitarian"}, {"school": ["nope", "other"]}]:
+            with self.subTest(params=params):
+                response = self.client.get(self.url, params)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(len(list(response.context["messages"])), 1)
+
+    def test_query_count_is_fixed(self):
+        # questions, the chosen schools, arguments, their historians' schools; the form's choices
+        with self.assertNumQueries(5):
+            self.client.get(self.url, {"school": ["totalitarian", "revisionist"]})
+        for n in range(30):
+            ArgumentFactory(historian=HistorianFactory(schools=[self.revisionist]), position=self.famine.positions.last())
+        with self.assertNumQueries(5):
+            self.client.get(self.url, {"school": ["totalitarian", "revisionist"]})
+
+
+class CompareHistoriansTests(CompareTestCase):
+    url = reverse("historiography:compare-historians")
+
+    def test_it_marks_opposition_and_agreement(self):
+        response = self.client.get(self.url, {"historian": ["robert-conquest", "j-arch-getty", "stephen-kotkin"]})
+        verdicts = {question.slug: verdict for question, _, verdict in response.context["rows"]}
+        self.assertEqual(verdicts, {"terror": "mixed", "famine": None})
+        response = self.client.get(self.url, {"historian": ["robert-conquest", "j-arch-getty"]})
+        self.assertContains(response, "opposite positions")
+        response = self.client.get(self.url, {"historian": ["robert-conquest", "stephen-kotkin"]})
+        self.assertContains(response, "✓ agree")
+
+    def test_one_or_five_people_get_a_message(self):
+        response = self.client.get(self.url, {"historian": ["robert-conquest"]})
+        self.assertContains(response, "Pick two to four people")
+
+    def test_query_count_is_fixed(self):
+        # historians chosen, arguments, schools prefetch; the form's choices
+        with self.assertNumQueries(4):
+            self.client.get(self.url, {"historian": ["robert-conquest", "j-arch-getty"]})
+
+
+class TimelineTests(CompareTestCase):
+    url = reverse("historiography:timeline")
+
+    def test_a_question_is_laned_by_position(self):
+        response = self.client.get(self.url, {"question": "terror"})
+        lanes = response.context["chart"].lanes
+        self.assertEqual([lane.label for lane in lanes], ["Side 1", "Side 2"])
+        self.assertEqual(sorted(dot.argument.year for dot in lanes[0].dots), [1968, 2017])
+        self.assertContains(response, "Archives open")
+        self.assertContains(response, '<title id="timeline-title">')
+
+    def test_a_topic_is_laned_by_school(self):
+        response = self.client.get(self.url)
+        self.assertEqual([lane.label for lane in response.context["chart"].lanes], ["Totalitarian model", "Revisionists", "Post-revisionists"])
+
+    def test_an_unknown_question_gets_a_message(self):
+        response = self.client.get(self.url, {"question": "nope"})
+        self.assertContains(response, "No published question by that name")
+
+    def test_dots_sit_at_their_years(self):
+        self.assertLess(year_x(1953), year_x(1991))
+        chart = timeline([("A", [ArgumentFactory.build(year=1991)])])
+        self.assertEqual(chart.lanes[0].dots[0].x, year_x(1991))
+
+
+class EstimateChartTests(BaseTestCase):
+    def test_bars_match_the_estimates(self):
+        question = make_question()
+        conquest = EstimateFactory(question=question, measure="Total deaths", source="Conquest", low=20_000_000, high=20_000_000, basis=Basis.PRE_ARCHIVAL)
+        archival = EstimateFactory(question=question, measure="Total deaths", source="Archives", low=6_000_000, high=9_000_000, basis=Basis.POST_ARCHIVAL)
+        executions = EstimateFactory(question=question, measure="Executions 1937–38", source="NKVD", low=681_692, high=681_692, basis=Basis.OFFICIAL)
+        chart = estimate_chart([conquest, archival, executions])
+        groups = {group.measure: group for group in chart.groups}
+        deaths = groups["Total deaths"]
+        self.assertEqual([bar.estimate for bar in deaths.bars], [archival, conquest])  # sorted by low
+        scale = 420 / nice_max(20_000_000)
+        self.assertAlmostEqual(deaths.bars[0].x, 250 + 6_000_000 * scale)
+        self.assertAlmostEqual(deaths.bars[0].width, 3_000_000 * scale)
+        self.assertEqual([bar.archival for bar in deaths.bars], ["post", "pre"])
+        self.assertEqual(deaths.bars[1].value_label, "20 million")
+        self.assertEqual(groups["Executions 1937–38"].bars[0].value_label, "681,692")
+
+        response = self.client.get(question.get_absolute_url())
+        self.assertContains(response, 'data-low="6000000" data-high="9000000" data-source="Archives"')
+        self.assertContains(response, "20 million · pre-archival")
+        self.assertContains(response, "Hatched: pre-archival")
+
+    def test_nice_max(self):
+        self.assertEqual([nice_max(v) for v in (7, 20_000_000, 681_692, 1_600_000)], [10, 20_000_000, 1_000_000, 2_000_000])

@@ -1,0 +1,259 @@
+from django.urls import reverse
+
+from historiography.models import Role, Status
+
+from .base import BaseTestCase
+from .factories import (
+    ArgumentFactory,
+    EstimateFactory,
+    HistorianFactory,
+    SchoolFactory,
+    TopicFactory,
+    WorkFactory,
+    make_question,
+)
+
+
+class QuestionPageTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.topic = TopicFactory(title="Stalinism", slug="stalinism")
+        cls.question = make_question(topic=cls.topic, title="Was Stalinism a continuation of Leninism?", slug="continuity")
+        cls.continuity, cls.discontinuity = cls.question.positions.all()
+        cls.totalitarian = SchoolFactory(name="Totalitarian model", slug="totalitarian", order=1)
+        cls.revisionist = SchoolFactory(name="Revisionists", slug="revisionist", order=2)
+        cls.pipes = HistorianFactory(name="Richard Pipes", slug="richard-pipes", schools=[cls.totalitarian])
+        cls.cohen = HistorianFactory(name="Stephen Cohen", slug="stephen-cohen", schools=[cls.revisionist])
+        cls.trotsky = HistorianFactory(name="Leon Trotsky", slug="leon-trotsky", role=Role.PARTICIPANT)
+        cls.pipes_argument = ArgumentFactory(
+            historian=cls.pipes, position=cls.continuity, year=1990, claim="Lenin built the machine Stalin ran.",
+            quotation="Stalin was a true Leninist", tags=["ideology"],
+        )
+        cls.cohen_argument = ArgumentFactory(
+            historian=cls.cohen, position=cls.discontinuity, year=1973, claim="Bukharin offered another road.", tags=["nep"],
+        )
+        cls.trotsky_argument = ArgumentFactory(
+            historian=cls.trotsky, position=cls.discontinuity, year=1936, claim="The bureaucracy betrayed the revolution.",
+        )
+        cls.draft = ArgumentFactory(
+            historian=cls.pipes, position=cls.discontinuity, status=Status.DRAFT, claim="An unpublished draft claim."
+        )
+        cls.url = reverse("historiography:question-detail", args=["continuity"])
+
+    def test_it_shows_positions_as_columns_with_their_arguments(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        columns = response.context["columns"]
+        self.assertEqual([position for position, _ in columns], [self.continuity, self.discontinuity])
+        self.assertEqual(columns[0][1], [self.pipes_argument])
+        self.assertEqual(set(columns[1][1]), {self.cohen_argument, self.trotsky_argument})
+        self.assertContains(response, "Lenin built the machine Stalin ran.")
+        self.assertContains(response, "Stalin was a true Leninist")
+        self.assertContains(response, "Totalitarian model")
+        self.assertContains(response, 'class="role role-participant"')
+
+    def test_it_hides_drafts(self):
+        response = self.client.get(self.url)
+        self.assertNotContains(response, "An unpublished draft claim.")
+        self.assertEqual(self.client.get(self.draft.get_absolute_url()).status_code, 404)
+
+    def test_it_hides_a_draft_question(self):
+        draft_question = make_question(status=Status.DRAFT, slug="draft-question")
+        self.assertEqual(self.client.get(draft_question.get_absolute_url()).status_code, 404)
+
+    def test_it_filters_by_school(self):
+        response = self.client.get(self.url, {"school": "revisionist"})
+        self.assertEqual(response.context["argument_count"], 1)
+        self.assertContains(response, "Bukharin offered another road.")
+        self.assertNotContains(response, "Lenin built the machine Stalin ran.")
+
+    def test_it_filters_by_decade(self):
+        response = self.client.get(self.url, {"decade": "1930"})
+        self.assertEqual([a for _, args in response.context["columns"] for a in args], [self.trotsky_argument])
+
+    def test_it_filters_by_role(self):
+        response = self.client.get(self.url, {"role": "participant"})
+        self.assertEqual(response.context["argument_count"], 1)
+        self.assertContains(response, "The bureaucracy betrayed the revolution.")
+
+    def test_it_filters_by_tag_and_historian(self):
+        response = self.client.get(self.url, {"tag": "ideology", "historian": "richard-pipes"})
+        self.assertEqual(response.context["argument_count"], 1)
+        response = self.client.get(self.url, {"tag": "nep", "historian": "richard-pipes"})
+        self.assertEqual(response.context["argument_count"], 0)
+        self.assertContains(response, "No argument for this position matches the filters.")
+
+    def test_it_reports_malformed_filters_and_still_renders(self):
+        response = self.client.get(self.url, {"school": "no-such-school", "decade": "1x", "role": "<script>"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "That filter was ignored.")
+        self.assertEqual(response.context["argument_count"], 3)
+        self.assertNotContains(response, "<script>")
+
+    def test_it_groups_by_school(self):
+        response = self.client.get(self.url, {"group": "school"})
+        rows = response.context["school_rows"]
+        self.assertEqual([school for school, _ in rows], [self.totalitarian, self.revisionist, None])
+        self.assertContains(response, "No school recorded")
+        self.assertContains(response, "Grouped by school")
+
+    def test_it_shows_the_estimates_of_the_question(self):
+        EstimateFactory(question=self.question, source="Conquest (1990)", low=20_000_000, high=20_000_000)
+        EstimateFactory(question=self.question, source="Draft source", status=Status.DRAFT)
+        response = self.client.get(self.url)
+        self.assertContains(response, "Conquest (1990)")
+        self.assertContains(response, "20 million")
+        self.assertNotContains(response, "Draft source")
+
+    def test_it_returns_404_for_an_unknown_question(self):
+        response = self.client.get(reverse("historiography:question-detail", args=["no-such-question"]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_it_marks_an_answered_argument(self):
+        from historiography.models import ArgumentRelation
+
+        ArgumentRelation.objects.create(source=self.cohen_argument, target=self.pipes_argument, kind="rebuts")
+        response = self.client.get(self.url)
+        self.assertContains(response, "Stephen Cohen rebuts this")
+        response = self.client.get(self.pipes_argument.get_absolute_url())
+        self.assertContains(response, "Bukharin offered another road.")
+
+
+class OtherPagesTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.school = SchoolFactory(name="Post-revisionists", slug="post-revisionist")
+        cls.historian = HistorianFactory(name="Oleg Khlevniuk", slug="oleg-khlevniuk", schools=[cls.school])
+        cls.work = WorkFactory(title="Master of the House", slug="master-of-the-house", year=2009)
+        cls.work.authors.add(cls.historian)
+        cls.question = make_question(title="What drove the terror?", slug="terror")
+        cls.argument = ArgumentFactory(
+            historian=cls.historian, position=cls.question.positions.first(), work=cls.work,
+            claim="The archives show Stalin signing the lists.", quotation="signed off on albums", tags=["archives"],
+        )
+        cls.draft = ArgumentFactory(historian=cls.historian, status=Status.DRAFT, claim="Hidden draft words")
+
+    def test_every_public_page_renders(self):
+        pages = [
+            reverse("historiography:home"),
+            self.question.topic.get_absolute_url(),
+            self.question.get_absolute_url(),
+            reverse("historiography:argument-list"),
+            self.argument.get_absolute_url(),
+            reverse("historiography:historian-list"),
+            self.historian.get_absolute_url(),
+            reverse("historiography:school-list"),
+            self.school.get_absolute_url(),
+            self.work.get_absolute_url(),
+            reverse("historiography:tag-list"),
+            reverse("historiography:tag-detail", args=["archives"]),
+            reverse("historiography:search") + "?q=archives",
+        ]
+        for url in pages:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertNotContains(response, "Hidden draft words")
+
+    def test_pages_show_the_argument(self):
+        for url in [self.historian.get_absolute_url(), self.school.get_absolute_url(), self.work.get_absolute_url()]:
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), "The archives show Stalin signing the lists.")
+
+    def test_unknown_slugs_give_404(self):
+        for name in ["topic-detail", "question-detail", "argument-detail", "historian-detail", "school-detail", "work-detail", "tag-detail"]:
+            with self.subTest(name=name):
+                response = self.client.get(reverse(f"historiography:{name}", args=["nothing-here"]))
+                self.assertEqual(response.status_code, 404)
+
+    def test_the_404_page_is_the_sites_own(self):
+        with self.settings(DEBUG=False):
+            response = self.client.get("/questions/nothing-here/")
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, "Page not found", status_code=404)
+
+    def test_draft_topic_is_hidden(self):
+        topic = TopicFactory(status=Status.DRAFT, title="Secret topic", slug="secret")
+        self.assertEqual(self.client.get(topic.get_absolute_url()).status_code, 404)
+        self.assertNotContains(self.client.get(reverse("historiography:home")), "Secret topic")
+
+    def test_tag_list_counts_only_published_arguments(self):
+        ArgumentFactory(status=Status.DRAFT, tags=["draft-only"])
+        response = self.client.get(reverse("historiography:tag-list"))
+        self.assertContains(response, "archives")
+        self.assertNotContains(response, "draft-only")
+
+
+class ArgumentListTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.question = make_question(slug="famine")
+        cls.other_question = make_question(slug="cult")
+        ArgumentFactory.create_batch(25, position=cls.question.positions.first(), year=1986)
+        ArgumentFactory.create_batch(3, position=cls.other_question.positions.first(), year=2004)
+        cls.url = reverse("historiography:argument-list")
+
+    def test_it_paginates(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.context["page"].paginator.count, 28)
+        self.assertEqual(len(response.context["page"].object_list), 20)
+        self.assertContains(response, "Page 1 of 2")
+        response = self.client.get(self.url, {"page": 2})
+        self.assertEqual(len(response.context["page"].object_list), 8)
+
+    def test_a_bad_page_number_falls_back_instead_of_failing(self):
+        for page in ["999", "abc", "-1"]:
+            with self.subTest(page=page):
+                self.assertEqual(self.client.get(self.url, {"page": page}).status_code, 200)
+
+    def test_it_filters_by_question_and_decade(self):
+        response = self.client.get(self.url, {"question": "cult"})
+        self.assertEqual(response.context["page"].paginator.count, 3)
+        response = self.client.get(self.url, {"decade": "1980"})
+        self.assertEqual(response.context["page"].paginator.count, 25)
+
+    def test_pagination_keeps_the_filters(self):
+        response = self.client.get(self.url, {"question": "famine"})
+        self.assertContains(response, "?question=famine&amp;page=2")
+
+
+class SearchTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.conquest = HistorianFactory(name="Robert Conquest", slug="robert-conquest")
+        cls.famine = ArgumentFactory(
+            historian=cls.conquest, claim="The famine was a deliberate terror.", quotation="harvest of sorrow was man-made"
+        )
+        cls.other = ArgumentFactory(claim="Industrial output rose eightfold.", quotation="steel production climbing")
+        ArgumentFactory(status=Status.DRAFT, claim="famine draft hidden", quotation="famine")
+        cls.url = reverse("historiography:search")
+
+    def test_it_finds_arguments_by_claim_quotation_and_name(self):
+        for text in ["famine", "man-made", "Conquest"]:
+            with self.subTest(text=text):
+                response = self.client.get(self.url, {"q": text})
+                self.assertEqual(list(response.context["page"]), [self.famine])
+
+    def test_it_finds_people_by_name(self):
+        response = self.client.get(self.url, {"q": "conquest"})
+        self.assertEqual(list(response.context["historians"]), [self.conquest])
+
+    def test_it_says_when_nothing_matches(self):
+        response = self.client.get(self.url, {"q": "zeppelin"})
+        self.assertContains(response, "No argument matches")
+
+    def test_bad_input_gets_a_message(self):
+        for query in ["", "x" * 500]:
+            with self.subTest(length=len(query)):
+                response = self.client.get(self.url, {"q": query})
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "Type up to 200 characters")
+
+    def test_search_syntax_never_fails(self):
+        for query in ['"unclosed', "a & | ! b", "-", "()", "'; drop table", "famine OR"]:
+            with self.subTest(query=query):
+                self.assertEqual(self.client.get(self.url, {"q": query}).status_code, 200)
