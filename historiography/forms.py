@@ -65,7 +65,7 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question"].queryset = Question.objects.published().select_related("topic").order_by("topic__title", "order")
-        self.fields["positions"].queryset = Position.objects.filter(question__status="published").select_related("question").order_by("question__order", "order")
+        self.fields["positions"].queryset = Position.objects.published().select_related("question").order_by("question__order", "order")
         self.fields["positions"].label_from_instance = lambda position: f"{position.question.title} — {position.label}"
         self.fields["positions"].help_text = "Tick at least two positions of the chosen question."
 

@@ -1,0 +1,142 @@
+"""The whole classroom flow in a real browser: Debian's Chromium driven by Playwright.
+
+Skipped, with the reason, only when Chromium is not installed (`.ci/run` installs it)."""
+import os
+import shutil
+import unittest
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.utils import timezone
+
+from historiography.models import Feedback, Submission, SubmissionStatus
+
+from .factories import ArgumentFactory, HistorianFactory, make_question
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "a long enough demo password"
+
+
+class ClassroomFlowInChromium(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not CHROMIUM.exists() and not shutil.which("chromium"):
+            raise unittest.SkipTest("Chromium is not installed (apt-get install -y chromium)")
+        # Playwright's sync API runs an event loop in this thread; the ORM calls in the
+        # test itself are synchronous and safe.
+        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+        if cls._async_unsafe is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
+
+    def setUp(self):
+        self.question = make_question(title="Was Stalin a continuation of Lenin?", slug="lenin-stalin")
+        self.continuity, self.discontinuity = self.question.positions.order_by("order")
+        pipes = HistorianFactory(name="Richard Pipes")
+        cohen = HistorianFactory(name="Stephen F. Cohen")
+        ArgumentFactory(historian=pipes, position=self.continuity, claim="Lenin built the one-party state Stalin inherited.")
+        ArgumentFactory(historian=cohen, position=self.discontinuity, claim="Bukharin offered a real alternative.")
+        self.instructor = User.objects.create_user("teacher", password=PASSWORD, first_name="Tess")
+        self.instructor.groups.add(Group.objects.get_or_create(name="Instructor")[0])
+
+    def page_for(self, username):
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Europe/London")
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if username:
+            page.goto(self.live_server_url + "/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.click("main button[type=submit]")
+        return page
+
+    def test_instructor_assigns_student_argues_instructor_grades_student_reads(self):
+        from playwright.sync_api import expect
+
+        # The instructor creates a course and reads its join code.
+        teacher = self.page_for("teacher")
+        teacher.goto(self.live_server_url + "/classes/new/")
+        teacher.fill("#id_title", "Soviet history seminar")
+        teacher.click("main button[type=submit]")
+        expect(teacher.locator("h1")).to_have_text("Soviet history seminar")
+        code = teacher.locator(".join-code code").inner_text().strip()
+
+        # ...and a debate assignment on the question, students choosing their sides.
+        teacher.click("text=New debate assignment")
+        teacher.fill("#id_title", "Continuity debate")
+        teacher.select_option("#id_question", label=self.question.title)
+        teacher.check(f"input[name=positions][value='{self.continuity.pk}']")
+        teacher.check(f"input[name=positions][value='{self.discontinuity.pk}']")
+        teacher.fill("#id_instructions", "Argue your side with the historians' own words.")
+        teacher.fill("#id_evidence_minimum", "1")
+        now = timezone.localtime()  # the form reads times in the default zone
+        teacher.fill("#id_opens_at", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+        teacher.fill("#id_due_at", (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
+        teacher.select_option("#id_allocation", value="student_choice")
+        teacher.click("main button[type=submit]")
+        expect(teacher.locator(".messages")).to_contain_text("Assignment created")
+        assignment_url = teacher.url
+
+        # A student signs up with the code, chooses a side, adds evidence, saves a draft, submits.
+        student = self.page_for(None)
+        student.goto(self.live_server_url + f"/accounts/signup/?code={code}")
+        student.fill("#id_username", "sam")
+        student.fill("#id_first_name", "Sam")
+        student.fill("#id_password1", PASSWORD)
+        student.fill("#id_password2", PASSWORD)
+        student.click("main button[type=submit]")
+        expect(student.locator(".messages")).to_contain_text("Soviet history seminar")
+        student.click("text=Continuity debate")
+        student.check(f"input[name=position][value='{self.discontinuity.pk}']")
+        student.get_by_role("button", name="Choose", exact=True).click()
+        expect(student.locator(".my-side")).to_have_text(self.discontinuity.label)
+        student.click("button[aria-label=\"Add Stephen F. Cohen's argument to my evidence\"]")
+        expect(student.locator(".cited-note")).to_have_count(1)
+        student.click("text=Write my submission")
+        student.fill("#id_statement", "Stalin broke with Lenin's NEP; Bukharin shows the road not taken.")
+        student.fill("textarea[name^=comment_]", "Cohen's Bukharin is my main evidence.")
+        student.click("button[name=save]")
+        expect(student.locator(".messages")).to_contain_text("saved")
+        student.click("button[name=submit]")
+        expect(student.locator(".messages")).to_contain_text("Submitted")
+        expect(student.locator(".assignment-status")).to_contain_text("Your submission: Submitted")
+
+        submission = Submission.objects.get(student__username="sam")
+        self.assertEqual(submission.status, SubmissionStatus.SUBMITTED)
+        self.assertEqual(submission.citations.get().comment, "Cohen's Bukharin is my main evidence.")
+
+        # The instructor reads the board, writes feedback and a grade, and returns it.
+        teacher.goto(assignment_url)
+        teacher.click("text=Read the submissions (board)")
+        expect(teacher.locator("main")).to_contain_text("submitted")
+        teacher.click("text=Open and give feedback")
+        teacher.fill("#id_comment", "A clear case; answer Pipes next time.")
+        teacher.fill("#id_grade", "B+")
+        teacher.check("#id_release")
+        teacher.click("text=Save feedback")
+        expect(teacher.locator(".messages")).to_contain_text("returned")
+        self.assertTrue(Feedback.objects.get(submission=submission).is_returned)
+
+        # The student sees the grade and the feedback.
+        student.goto(assignment_url)
+        expect(student.locator(".assignment-status")).to_contain_text("Grade: B+")
+        student.click("text=Read my submission")
+        expect(student.locator(".notice")).to_contain_text("You submitted this")
+        expect(student.locator(".feedback")).to_contain_text("answer Pipes next time")
