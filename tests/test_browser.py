@@ -4,9 +4,11 @@ Skipped, with the reason, only when Chromium is not installed (`.ci/run` install
 import os
 import shutil
 import unittest
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.utils import timezone
@@ -86,7 +88,8 @@ class ClassroomFlowInChromium(StaticLiveServerTestCase):
         teacher.check(f"input[name=positions][value='{self.discontinuity.pk}']")
         teacher.fill("#id_instructions", "Argue your side with the historians' own words.")
         teacher.fill("#id_evidence_minimum", "1")
-        now = timezone.localtime()  # the form reads times in the default zone
+        # The form reads times in the user's zone: the default, as this user picked none.
+        now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(settings.TIME_ZONE))
         teacher.fill("#id_opens_at", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
         teacher.fill("#id_due_at", (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
         teacher.select_option("#id_allocation", value="student_choice")
