@@ -3,6 +3,7 @@ timeline. Pure functions over rows already fetched, so a chart costs no query.""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -88,8 +89,10 @@ def archival_kind(basis: str) -> str:
 
 def estimate_chart(estimates) -> EstimateChart | None:
     """One group per measure (each with its own scale: executions and total deaths differ
-    by orders of magnitude); within a group one bar per source from low to high, sorted."""
-    estimates = sorted(estimates, key=lambda e: (e.measure, e.low, e.high, e.source))
+    by orders of magnitude); within a group one bar per source from low to high, sorted.
+    The most disputed measures (those with the most sources) come first."""
+    sources = Counter(e.measure for e in estimates)
+    estimates = sorted(estimates, key=lambda e: (-sources[e.measure], e.measure, e.low, e.high, e.source))
     if not estimates:
         return None
     groups, y = [], 10.0

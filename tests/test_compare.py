@@ -125,6 +125,8 @@ class EstimateChartTests(BaseTestCase):
         self.assertEqual([bar.archival for bar in deaths.bars], ["post", "pre"])
         self.assertEqual(deaths.bars[1].value_label, "20 million")
         self.assertEqual(groups["Executions 1937–38"].bars[0].value_label, "681,692")
+        # "Executions" sorts first by name, but the measure with more sources leads.
+        self.assertEqual([group.measure for group in chart.groups], ["Total deaths", "Executions 1937–38"])
 
         response = self.client.get(question.get_absolute_url())
         self.assertContains(response, 'data-low="6000000" data-high="9000000" data-source="Archives"')
