@@ -76,3 +76,80 @@ class QueryCountTests(BaseTestCase):
     def test_school_page(self):
         # school, its historians, arguments, schools, tags, incoming relations
         self.assert_constant(6, lambda q, n: reverse("historiography:school-detail", args=[f"school-a-{n}"]))
+
+
+class DetailAndClassroomQueryCountTests(BaseTestCase):
+    """Detail pages and the classroom's lists: the same number of queries for a small and
+    a large class or body of work."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from django.contrib.auth.models import Group
+
+        cls.instructor.groups.add(Group.objects.get(name="Instructor"))
+        cls.student.groups.add(Group.objects.get(name="Student"))
+
+    def make_class(self, students):
+        """A course with `students` students, each with a submitted, cited case."""
+        from datetime import timedelta
+
+        from django.contrib.auth.models import User
+        from django.utils import timezone
+
+        from historiography import services
+        from historiography.models import Allocation
+
+        question = make_question(slug=f"class-{students}")
+        sides = list(question.positions.all())
+        arguments = [ArgumentFactory(position=sides[n % 2]) for n in range(4)]
+        course = services.course_create(instructor=self.instructor, title=f"Class of {students}")
+        users = [User.objects.create_user(f"s{students}-{n}") for n in range(students)] + [self.student]
+        for user in users:
+            services.course_join(student=user, code=course.join_code)
+        now = timezone.now()
+        assignment = services.assignment_create(
+            course=course, question=question, positions=sides, title="Debate", evidence_minimum=1,
+            opens_at=now - timedelta(days=1), due_at=now + timedelta(days=7), allocation=Allocation.BY_HAND,
+        )
+        services.assignment_allocate(assignment=assignment, sides={user: sides[n % 2] for n, user in enumerate(users)})
+        for user in users:
+            submission = services.submission_start(assignment=assignment, student=user)
+            services.submission_cite(submission=submission, argument=arguments[0])
+            services.submission_save(submission=submission, version=submission.version, statement="My case in words.", comments={}, removed=set())
+        return assignment
+
+    def assert_constant(self, queries, user, url_for):
+        for size in (2, 12):
+            with self.subTest(size=size):
+                url = url_for(self.make_class(size), size)
+                self.client.force_login(user)
+                with self.assertNumQueries(queries):
+                    response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+
+    # Each count includes the session and the user (2 queries).
+    def test_instructor_board(self):
+        self.assert_constant(7, self.instructor, lambda a, n: reverse("historiography:assignment-board", args=[a.pk]))
+
+    def test_course_page_for_its_instructor(self):
+        self.assert_constant(6, self.instructor, lambda a, n: a.course.get_absolute_url())
+
+    def test_my_assignments(self):
+        self.assert_constant(5, self.student, lambda a, n: reverse("historiography:my-assignments"))
+
+    def test_student_assignment_page(self):
+        self.assert_constant(13, self.student, lambda a, n: a.get_absolute_url())
+
+    def test_historian_and_argument_pages(self):
+        for size in (2, 12):
+            with self.subTest(size=size):
+                historian = HistorianFactory(schools=[SchoolFactory()])
+                question = make_question(slug=f"h-{size}")
+                arguments = [ArgumentFactory(historian=historian, position=question.positions.first(), tags=["t"]) for _ in range(size)]
+                for source in arguments[1:]:
+                    ArgumentRelation.objects.create(source=source, target=arguments[0], kind="supports")
+                with self.assertNumQueries(7):
+                    self.assertEqual(self.client.get(historian.get_absolute_url()).status_code, 200)
+                with self.assertNumQueries(5):
+                    self.assertEqual(self.client.get(arguments[0].get_absolute_url()).status_code, 200)
