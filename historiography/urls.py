@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, classroom, compare, scholarship
+from .views import accounts, classroom, compare, exports, scholarship
 
 app_name = "historiography"
 
@@ -18,6 +18,14 @@ urlpatterns = [
     path("tags/", scholarship.tag_list, name="tag-list"),
     path("tags/<slug:slug>/", scholarship.tag_detail, name="tag-detail"),
     path("search/", scholarship.search, name="search"),
+    # Citations and exports
+    path("arguments/<slug:slug>/cite.bib", exports.argument_bibtex, name="argument-bibtex"),
+    path("arguments/<slug:slug>/cite.json", exports.argument_csl, name="argument-csl"),
+    path("works/<slug:slug>/cite.bib", exports.work_bibtex, name="work-bibtex"),
+    path("works/<slug:slug>/cite.json", exports.work_csl, name="work-csl"),
+    path("questions/<slug:slug>/bibliography.json", exports.question_bibliography, name="question-bibliography"),
+    path("questions/<slug:slug>/handout/", exports.question_handout, name="question-handout"),
+    path("questions/<slug:slug>/aif.json", exports.question_aif, name="question-aif"),
     path("compare/schools/", compare.compare_schools, name="compare-schools"),
     path("compare/historians/", compare.compare_historians, name="compare-historians"),
     path("timeline/", compare.debate_timeline, name="timeline"),

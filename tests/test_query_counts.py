@@ -151,5 +151,5 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                     ArgumentRelation.objects.create(source=source, target=arguments[0], kind="supports")
                 with self.assertNumQueries(7):
                     self.assertEqual(self.client.get(historian.get_absolute_url()).status_code, 200)
-                with self.assertNumQueries(5):
+                with self.assertNumQueries(6):
                     self.assertEqual(self.client.get(arguments[0].get_absolute_url()).status_code, 200)

@@ -27,3 +27,17 @@ def figure_range(estimate):
     if low.endswith(" million") and high.endswith(" million"):
         return f"{low.removesuffix(' million')}–{high}"
     return f"{low}–{high}"
+
+
+@register.filter
+def chicago(source):
+    """A Chicago-style note for a Work or an Argument, the title in <cite>, escaped."""
+    from django.utils.html import format_html
+
+    from ..citations import argument_note, work_note
+    from ..models import Work
+
+    before, title, after = work_note(source) if isinstance(source, Work) else argument_note(source)
+    if not title:
+        return format_html("{}{}", before, after)
+    return format_html("{}<cite>{}</cite>{}", before, title, after)

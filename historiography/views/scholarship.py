@@ -1,5 +1,6 @@
 """Public pages over the published scholarship. Each page's reads live in QuerySet
 methods (models.py), so the query count of a page does not grow with its rows."""
+import json
 from collections import defaultdict
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from .. import citations
 from ..charts import estimate_chart
 from ..filters import ArgumentFilter, ArgumentListFilter, SearchForm
 from ..models import Argument, Estimate, Historian, Position, Question, School, Status, Topic, Work
@@ -95,12 +97,19 @@ def argument_list(request):
     return render(request, "historiography/argument_list.html", {"filter": filterset, "page": page})
 
 
+def _citation(bibtex, csl_item):
+    return {"bibtex": bibtex, "csl": json.dumps([csl_item], ensure_ascii=False, indent=2)}
+
+
 def argument_detail(request, slug):
-    argument = get_object_or_404(Argument.objects.published().for_cards(), slug=slug)
-    outgoing = argument.outgoing_relations.filter(target__status=Status.PUBLISHED).select_related(
+    argument = get_object_or_404(Argument.objects.published().for_cards().prefetch_related("work__authors"), slug=slug)
+    outgoing = argument.outgoing_relations.filter(target__in=Argument.objects.published()).select_related(
         "target__historian", "target__position"
     )
-    return render(request, "historiography/argument_detail.html", {"argument": argument, "outgoing": outgoing})
+    citation = _citation(citations.argument_bibtex(argument), citations.argument_csl(argument))
+    return render(
+        request, "historiography/argument_detail.html", {"argument": argument, "outgoing": outgoing, "citation": citation}
+    )
 
 
 def historian_list(request):
@@ -140,7 +149,8 @@ def school_detail(request, slug):
 def work_detail(request, slug):
     work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
     arguments = work.arguments.published().for_cards()
-    return render(request, "historiography/work_detail.html", {"work": work, "arguments": arguments})
+    citation = _citation(citations.work_bibtex(work), citations.work_csl(work))
+    return render(request, "historiography/work_detail.html", {"work": work, "arguments": arguments, "citation": citation})
 
 
 def tag_list(request):

@@ -1,0 +1,100 @@
+"""Citations and exports: BibTeX and CSL-JSON for arguments and works, a question's
+bibliography, a printable handout and its argument graph in AIF. Fixed query counts."""
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from .. import aif, citations
+from ..models import Argument, ArgumentRelation, Question, Work
+
+CSL_CONTENT_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
+BIBTEX_CONTENT_TYPE = "application/x-bibtex; charset=utf-8"
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csl(items, filename):
+    return _download(json.dumps(items, ensure_ascii=False, indent=2), CSL_CONTENT_TYPE, filename)
+
+
+def _published_argument(slug):
+    return get_object_or_404(
+        Argument.objects.published().select_related("historian", "work").prefetch_related("work__authors"), slug=slug
+    )
+
+
+def _published_question(slug):
+    return get_object_or_404(Question.objects.published().with_topic().with_positions(), slug=slug)
+
+
+def argument_bibtex(request, slug):
+    argument = _published_argument(slug)
+    return _download(citations.argument_bibtex(argument), BIBTEX_CONTENT_TYPE, f"{argument.slug}.bib")
+
+
+def argument_csl(request, slug):
+    argument = _published_argument(slug)
+    return _csl([citations.argument_csl(argument)], f"{argument.slug}.json")
+
+
+def work_bibtex(request, slug):
+    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
+    return _download(citations.work_bibtex(work), BIBTEX_CONTENT_TYPE, f"{work.slug}.bib")
+
+
+def work_csl(request, slug):
+    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
+    return _csl([citations.work_csl(work)], f"{work.slug}.json")
+
+
+def _question_arguments(question):
+    return (
+        Argument.objects.published()
+        .for_question(question)
+        .for_cards()
+        .prefetch_related("work__authors")
+        .order_by("position__order", "year", "pk")
+    )
+
+
+def question_bibliography(request, slug):
+    question = _published_question(slug)
+    arguments = (
+        Argument.objects.published()
+        .for_question(question)
+        .select_related("historian", "work")
+        .prefetch_related("work__authors")
+        .order_by("position__order", "year", "pk")
+    )
+    return _csl(citations.bibliography_csl(arguments), f"{question.slug}-bibliography.json")
+
+
+def question_handout(request, slug):
+    """The whole comparison on paper: positions side by side, every argument with its
+    Chicago note, and the bibliography."""
+    question = _published_question(slug)
+    arguments = list(_question_arguments(question))
+    columns = [(position, [a for a in arguments if a.position_id == position.pk]) for position in question.positions.all()]
+    estimates = list(question.estimates.published().for_chart())
+    return render(
+        request,
+        "historiography/question_handout.html",
+        {"question": question, "columns": columns, "argument_count": len(arguments), "estimates": estimates},
+    )
+
+
+def question_aif(request, slug):
+    question = _published_question(slug)
+    arguments = list(
+        Argument.objects.published().for_question(question).select_related("historian").order_by("position__order", "year", "pk")
+    )
+    relations = ArgumentRelation.objects.filter(source__in=arguments, target__in=arguments)
+    graph = aif.question_graph(question, list(question.positions.all()), arguments, relations)
+    response = JsonResponse(graph, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{question.slug}.aif.json"'
+    return response

@@ -1,0 +1,195 @@
+"""Citations to take away (BibTeX, CSL-JSON, Chicago notes), the printable handout, the
+bibliography and the AIF export. Parsed with real parsers, not string checks."""
+import json
+
+import bibtexparser
+from bibtexparser.bparser import BibTexParser
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from django.urls import reverse
+
+from historiography.models import ArgumentRelation, Role, Status, WorkKind
+
+from .base import BaseTestCase
+from .factories import ArgumentFactory, HistorianFactory, WorkFactory, make_question
+
+
+def parse_bibtex(text):
+    parser = BibTexParser(common_strings=True)
+    return bibtexparser.loads(text, parser=parser).entries
+
+
+def render_csl(items):
+    """Format CSL-JSON items with citeproc-py's bundled Harvard (Cite Them Right) style, as a reference manager would."""
+    source = CiteProcJSON(items)
+    bibliography = CitationStylesBibliography(CitationStylesStyle("harvard-cite-them-right", validate=False), source, formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    return [str(entry) for entry in bibliography.bibliography()]
+
+
+class CitationTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.question = make_question(slug="continuity")
+        cls.continuity, cls.discontinuity = cls.question.positions.order_by("order")
+        cls.conquest = HistorianFactory(name="Robert Conquest", sort_name="Conquest, Robert")
+        cls.great_terror = WorkFactory(title="The Great Terror & After", slug="great-terror", year=1968, kind=WorkKind.BOOK, publisher="Macmillan")
+        cls.great_terror.authors.set([cls.conquest])
+        cls.with_work = ArgumentFactory(
+            historian=cls.conquest, position=cls.continuity, work=cls.great_terror, year=1968, locator="p. 12", slug="conquest-terror"
+        )
+        cls.lewin = HistorianFactory(name="Moshe Lewin", sort_name="Lewin, Moshe")
+        lenin = HistorianFactory(name="Vladimir Lenin", sort_name="Lenin, Vladimir", role=Role.PARTICIPANT)
+        testament = WorkFactory(title="Lenin's Testament", slug="testament", year=1923, kind=WorkKind.DOCUMENT)
+        testament.authors.set([lenin])
+        cls.about_another_work = ArgumentFactory(historian=cls.lewin, position=cls.discontinuity, work=testament, year=None, slug="lewin-testament")
+        cls.parliament = HistorianFactory(name="European Parliament", sort_name="European Parliament", role=Role.OFFICIAL)
+        cls.without_work = ArgumentFactory(historian=cls.parliament, position=cls.discontinuity, work=None, year=2008, slug="ep-2008")
+        cls.draft = ArgumentFactory(position=cls.continuity, status=Status.DRAFT, claim="Draft words", slug="draft-one")
+
+    def test_argument_bibtex_parses_with_author_title_year_and_provenance(self):
+        response = self.client.get(reverse("historiography:argument-bibtex", args=[self.with_work.slug]))
+        self.assertEqual(response["Content-Type"], "application/x-bibtex; charset=utf-8")
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="conquest-terror.bib"')
+        [entry] = parse_bibtex(response.content.decode())
+        self.assertEqual(entry["ENTRYTYPE"], "book")
+        self.assertEqual(entry["author"], "Conquest, Robert")
+        self.assertEqual(entry["title"], r"{The Great Terror \& After}")
+        self.assertEqual(entry["year"], "1968")
+        self.assertEqual(entry["pages"], "p. 12")
+        self.assertIn(self.with_work.source_document.replace("_", r"\_"), entry["note"])
+
+    def test_an_institution_stays_one_author_in_bibtex(self):
+        [entry] = parse_bibtex(self.client.get(reverse("historiography:argument-bibtex", args=[self.without_work.slug])).content.decode())
+        self.assertEqual(entry["author"], "{European Parliament}")
+        self.assertEqual(entry["ENTRYTYPE"], "misc")
+        self.assertEqual(entry["year"], "2008")
+
+    def test_work_bibtex_and_csl(self):
+        [entry] = parse_bibtex(self.client.get(reverse("historiography:work-bibtex", args=["great-terror"])).content.decode())
+        self.assertEqual((entry["author"], entry["year"], entry["publisher"]), ("Conquest, Robert", "1968", "Macmillan"))
+        response = self.client.get(reverse("historiography:work-csl", args=["great-terror"]))
+        self.assertEqual(response["Content-Type"], "application/vnd.citationstyles.csl+json; charset=utf-8")
+        [item] = json.loads(response.content)
+        self.assertEqual(item["author"], [{"family": "Conquest", "given": "Robert"}])
+        self.assertEqual(item["issued"], {"date-parts": [[1968]]})
+        [rendered] = render_csl([item])
+        self.assertIn("Conquest", rendered)
+        self.assertIn("The Great Terror & After", rendered)
+        self.assertIn("1968", rendered)
+
+    def test_argument_csl_renders_in_a_citation_processor(self):
+        items = []
+        for argument in (self.with_work, self.without_work):
+            response = self.client.get(reverse("historiography:argument-csl", args=[argument.slug]))
+            items += json.loads(response.content)
+        self.assertEqual(items[1]["author"], [{"literal": "European Parliament"}])
+        self.assertEqual(items[0]["locator"], "p. 12")
+        rendered = " ".join(render_csl(items))
+        self.assertIn("Conquest", rendered)
+        self.assertIn("European Parliament", rendered)
+        self.assertIn("2008", rendered)
+
+    def test_an_argument_about_someone_elses_work_is_cited_to_its_historian(self):
+        response = self.client.get(self.about_another_work.get_absolute_url())
+        self.assertContains(response, "Moshe Lewin, quoted in")
+        [entry] = parse_bibtex(self.client.get(reverse("historiography:argument-bibtex", args=[self.about_another_work.slug])).content.decode())
+        self.assertEqual(entry["author"], "Lewin, Moshe")
+
+    def test_pages_offer_the_citation_as_selectable_text(self):
+        response = self.client.get(self.with_work.get_absolute_url())
+        self.assertContains(response, "Robert Conquest, <cite>The Great Terror &amp; After</cite> (Macmillan, 1968), p. 12; quoted in", html=False)
+        self.assertContains(response, '<textarea id="cite-bibtex" readonly')
+        self.assertContains(response, reverse("historiography:argument-csl", args=[self.with_work.slug]))
+        self.assertContains(response, "js/copy.js")
+        response = self.client.get(self.great_terror.get_absolute_url())
+        self.assertContains(response, "@book{conquest1968great,")
+
+    def test_drafts_and_unknown_slugs_are_404(self):
+        for name, slug in [("argument-bibtex", "draft-one"), ("argument-csl", "draft-one"), ("argument-csl", "nope"), ("work-bibtex", "nope")]:
+            with self.subTest(name=name, slug=slug):
+                self.assertEqual(self.client.get(reverse(f"historiography:{name}", args=[slug])).status_code, 404)
+        draft_question = make_question(slug="draft-q", status=Status.DRAFT)
+        for name in ["question-handout", "question-bibliography", "question-aif"]:
+            with self.subTest(name=name):
+                self.assertEqual(self.client.get(reverse(f"historiography:{name}", args=[draft_question.slug])).status_code, 404)
+
+    def test_bibliography_lists_each_source_once(self):
+        ArgumentFactory(historian=self.conquest, position=self.discontinuity, work=self.great_terror)
+        response = self.client.get(reverse("historiography:question-bibliography", args=[self.question.slug]))
+        items = json.loads(response.content)
+        ids = [item["id"] for item in items]
+        self.assertEqual(len(ids), len(set(ids)))
+        self.assertIn("work-great-terror", ids)
+        self.assertIn("argument-ep-2008", ids)
+        self.assertNotIn("argument-draft-one", ids)
+        self.assertEqual(len(render_csl(items)), len(items))
+
+    def test_handout_has_every_published_argument_and_no_draft(self):
+        response = self.client.get(reverse("historiography:question-handout", args=[self.question.slug]))
+        for argument in (self.with_work, self.about_another_work, self.without_work):
+            self.assertContains(response, argument.claim)
+        self.assertNotContains(response, "Draft words")
+        self.assertContains(response, "print.css")
+
+    def test_aif_graph_is_well_formed(self):
+        ArgumentRelation.objects.create(source=self.about_another_work, target=self.with_work, kind="rebuts")
+        ArgumentRelation.objects.create(source=self.without_work, target=self.about_another_work, kind="supports")
+        response = self.client.get(reverse("historiography:question-aif", args=[self.question.slug]))
+        self.assertEqual(response["Content-Type"], "application/json")
+        graph = json.loads(response.content)
+        nodes = {node["nodeID"]: node for node in graph["nodes"]}
+        self.assertEqual(len(nodes), len(graph["nodes"]), "node ids are unique")
+        i_nodes = [node for node in graph["nodes"] if node["type"] == "I"]
+        self.assertEqual(len(i_nodes), 3 + 2)  # three published arguments, two positions
+        self.assertNotIn("Draft words", [node["text"] for node in i_nodes])
+        for edge in graph["edges"]:
+            self.assertIn(edge["fromID"], nodes)
+            self.assertIn(edge["toID"], nodes)
+        for node in graph["nodes"]:
+            if node["type"] in ("RA", "CA"):
+                incoming = [e for e in graph["edges"] if e["toID"] == node["nodeID"]]
+                outgoing = [e for e in graph["edges"] if e["fromID"] == node["nodeID"]]
+                self.assertEqual((len(incoming), len(outgoing)), (1, 1), node)
+                self.assertEqual(nodes[incoming[0]["fromID"]]["type"], "I")
+                self.assertEqual(nodes[outgoing[0]["toID"]]["type"], "I")
+        kinds = [node["type"] for node in graph["nodes"]]
+        # 3 arguments support their positions + 1 supports relation; 2 position conflicts + 1 rebuttal
+        self.assertEqual((kinds.count("RA"), kinds.count("CA")), (4, 3))
+
+
+class ExportQueryCountTests(BaseTestCase):
+    def make_question_with(self, count):
+        question = make_question()
+        positions = list(question.positions.all())
+        work = WorkFactory()
+        historians = [HistorianFactory() for _ in range(3)]
+        work.authors.set(historians[:2])
+        arguments = [
+            ArgumentFactory(historian=historians[n % 3], position=positions[n % 2], work=work if n % 2 else None, tags=["t"])
+            for n in range(count)
+        ]
+        for source, target in zip(arguments[1:], arguments[:-1]):
+            ArgumentRelation.objects.create(source=source, target=target, kind="rebuts")
+        return question, arguments[1]
+
+    def test_each_export_runs_a_fixed_number_of_queries(self):
+        pages = [
+            # question (topic joined), positions, arguments, schools, tags, relations, work authors, estimates
+            (8, lambda q, a: reverse("historiography:question-handout", args=[q.slug])),
+            # question, positions, arguments (historian, work joined), work authors
+            (4, lambda q, a: reverse("historiography:question-bibliography", args=[q.slug])),
+            # question, positions, arguments, relations
+            (4, lambda q, a: reverse("historiography:question-aif", args=[q.slug])),
+            # argument (historian, work joined), work authors
+            (2, lambda q, a: reverse("historiography:argument-bibtex", args=[a.slug])),
+            (2, lambda q, a: reverse("historiography:argument-csl", args=[a.slug])),
+        ]
+        for queries, url_for in pages:
+            for count in (3, 20):
+                question, argument = self.make_question_with(count)
+                url = url_for(question, argument)
+                with self.subTest(url=url), self.assertNumQueries(queries):
+                    self.assertEqual(self.client.get(url).status_code, 200)
