@@ -14,16 +14,18 @@ class ArgumentFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=School.objects.all(),
         empty_label="Any school",
+        label="School",
         distinct=True,
     )
     decade = django_filters.ChoiceFilter(choices=DECADES, method="filter_decade", empty_label="Any decade", label="Decade")
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", to_field_name="slug", queryset=Tag.objects.order_by("name"), empty_label="Any tag", distinct=True
+        field_name="tags", to_field_name="slug", queryset=Tag.objects.order_by("name"), empty_label="Any tag", label="Tag",
+        distinct=True,
     )
     historian = django_filters.ModelChoiceFilter(
-        to_field_name="slug", queryset=Historian.objects.all(), empty_label="Anyone"
+        to_field_name="slug", queryset=Historian.objects.all(), empty_label="Anyone", label="Historian"
     )
-    role = django_filters.ChoiceFilter(field_name="historian__role", choices=Role.choices, empty_label="Any role")
+    role = django_filters.ChoiceFilter(field_name="historian__role", choices=Role.choices, empty_label="Any role", label="Role")
 
     def filter_decade(self, queryset, name, value):
         start = int(value)  # validated against DECADES
@@ -38,6 +40,7 @@ class ArgumentListFilter(ArgumentFilter):
         to_field_name="slug",
         queryset=Question.objects.published(),
         empty_label="Any question",
+        label="Question",
     )
 
     class Meta:

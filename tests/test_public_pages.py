@@ -88,6 +88,8 @@ class QuestionPageTests(BaseTestCase):
         response = self.client.get(self.url, {"school": "no-such-school", "decade": "1x", "role": "<script>"})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "That filter was ignored.")
+        for label in ("School:", "Decade:", "Role:"):  # each message names the filter as the form does
+            self.assertContains(response, label)
         self.assertEqual(response.context["argument_count"], 3)
         self.assertNotContains(response, "<script>")
 
