@@ -158,14 +158,16 @@ def year_x(year: int) -> float:
 
 
 def timeline(lanes_of) -> Timeline:
-    """`lanes_of` is [(label, [argument, ...]), ...]; arguments without a year are left out.
+    """`lanes_of` is [(label, [argument, ...]), ...]; arguments without a year, or from
+    before the axis begins (Lenin's 1902 pamphlet), are left to the table: clamped onto
+    the axis they would look like arguments of the 1930s.
     Dots of the same lane and year are stacked a little so none hides another."""
     lanes, y = [], 30.0
     for index, (label, arguments) in enumerate(lanes_of):
         colour = PALETTE[index % len(PALETTE)]
         lane = Lane(label=label, y=y + LANE_HEIGHT / 2, colour=colour)
         seen = {}
-        for argument in sorted((a for a in arguments if a.year), key=lambda a: a.year):
+        for argument in sorted((a for a in arguments if a.year and a.year >= TIMELINE_START), key=lambda a: a.year):
             offset = seen.get(argument.year, 0)
             seen[argument.year] = offset + 1
             lane.dots.append(Dot(argument, year_x(argument.year) + 3 * offset, lane.y + (4 if offset % 2 else -4) * (offset > 0), colour))

@@ -108,6 +108,10 @@ class TimelineTests(CompareTestCase):
         chart = timeline([("A", [ArgumentFactory.build(year=1991)])])
         self.assertEqual(chart.lanes[0].dots[0].x, year_x(1991))
 
+    def test_arguments_before_the_axis_are_left_to_the_table(self):
+        chart = timeline([("A", [ArgumentFactory.build(year=1902), ArgumentFactory.build(year=1937)])])
+        self.assertEqual([dot.argument.year for dot in chart.lanes[0].dots], [1937])
+
 
 class EstimateChartTests(BaseTestCase):
     def test_bars_match_the_estimates(self):
