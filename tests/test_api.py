@@ -215,7 +215,11 @@ class ApiEndpointTests(ApiTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
         self.assertNotContains(response, "cdn.jsdelivr.net")
-        self.assertContains(response, reverse("api:schema"))
+        self.assertNotContains(response, "<script>")  # no inline script: the CSP forbids it
+        script = self.client.get(reverse("api:docs") + "?script=")
+        self.assertEqual(script.status_code, 200)
+        self.assertContains(script, reverse("api:schema"))
+        self.assertNotIn("'unsafe-inline'", response["Content-Security-Policy"].split("script-src")[1].split(";")[0])
 
 
 class ApiPaginationTests(BaseTestCase):
