@@ -192,3 +192,65 @@ def bibliography_csl(arguments):
         else:
             items.append(argument_csl(argument))
     return items
+
+
+# --- RIS and Highwire meta tags (what Zotero and other reference managers read) ---------
+
+RIS_TYPES = {
+    WorkKind.BOOK: "BOOK",
+    WorkKind.ARTICLE: "JOUR",
+    WorkKind.CHAPTER: "CHAP",
+    WorkKind.SPEECH: "GEN",
+    WorkKind.INTERVIEW: "PCOMM",
+    WorkKind.REPORT: "RPRT",
+    WorkKind.DOCUMENT: "GEN",
+    WorkKind.WEB: "ELEC",
+}
+
+
+def _ris_name(person):
+    family, given = _split(person)
+    return f"{family}, {given}" if given else person.name
+
+
+def _ris(lines):
+    body = "".join(f"{tag}  - {value}\n" for tag, value in lines if value)
+    return body + "ER  - \n"
+
+
+def work_ris(work):
+    return _ris(
+        [("TY", RIS_TYPES.get(work.kind, "GEN"))]
+        + [("AU", _ris_name(author)) for author in work.authors.all()]
+        + [("TI", work.title), ("PY", str(work.year) if work.year else ""), ("PB", work.publisher), ("UR", work.url)]
+    )
+
+
+def argument_ris(argument):
+    work = _own_work(argument)
+    year = argument.year or (work.year if work else None)
+    return _ris(
+        [("TY", RIS_TYPES.get(work.kind, "GEN") if work else "GEN"), ("AU", _ris_name(argument.historian))]
+        + [("TI", work.title if work else argument.claim), ("PY", str(year) if year else ""), ("SP", argument.locator)]
+        + [("PB", work.publisher if work else ""), ("N1", f"Quoted in {argument.source_document}, “{argument.source_section}”.")]
+    )
+
+
+def highwire_tags(source):
+    """(name, content) pairs for <meta name="citation_*">, for a Work or an Argument."""
+    from .models import Work
+
+    if isinstance(source, Work):
+        work, people, year, locator = source, list(source.authors.all()), source.year, ""
+    else:
+        work = _own_work(source)
+        people, year, locator = [source.historian], source.year or (work.year if work else None), source.locator
+    tags = [("citation_title", work.title if work else source.claim)]
+    tags += [("citation_author", _ris_name(person)) for person in people]
+    if year:
+        tags.append(("citation_publication_date", str(year)))
+    if work and work.publisher:
+        tags.append(("citation_publisher", work.publisher))
+    if locator:
+        tags.append(("citation_firstpage", locator))
+    return tags

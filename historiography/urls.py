@@ -21,7 +21,9 @@ urlpatterns = [
     # Citations and exports
     path("arguments/<slug:slug>/cite.bib", exports.argument_bibtex, name="argument-bibtex"),
     path("arguments/<slug:slug>/cite.json", exports.argument_csl, name="argument-csl"),
+    path("arguments/<slug:slug>/cite.ris", exports.argument_ris, name="argument-ris"),
     path("works/<slug:slug>/cite.bib", exports.work_bibtex, name="work-bibtex"),
+    path("works/<slug:slug>/cite.ris", exports.work_ris, name="work-ris"),
     path("works/<slug:slug>/cite.json", exports.work_csl, name="work-csl"),
     path("questions/<slug:slug>/bibliography.json", exports.question_bibliography, name="question-bibliography"),
     path("questions/<slug:slug>/handout/", exports.question_handout, name="question-handout"),

@@ -28,7 +28,10 @@ def render_csl(items):
     return [str(entry) for entry in bibliography.bibliography()]
 
 
-class CitationTests(BaseTestCase):
+class CitationFixtures(BaseTestCase):
+    """A question with an argument on its author's own work, one on someone else's
+    work, one by an institution with no work, and a draft."""
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -48,6 +51,9 @@ class CitationTests(BaseTestCase):
         cls.parliament = HistorianFactory(name="European Parliament", sort_name="European Parliament", role=Role.OFFICIAL)
         cls.without_work = ArgumentFactory(historian=cls.parliament, position=cls.discontinuity, work=None, year=2008, slug="ep-2008")
         cls.draft = ArgumentFactory(position=cls.continuity, status=Status.DRAFT, claim="Draft words", slug="draft-one")
+
+
+class CitationTests(CitationFixtures):
 
     def test_argument_bibtex_parses_with_author_title_year_and_provenance(self):
         response = self.client.get(reverse("historiography:argument-bibtex", args=[self.with_work.slug]))
@@ -193,3 +199,52 @@ class ExportQueryCountTests(BaseTestCase):
                 url = url_for(question, argument)
                 with self.subTest(url=url), self.assertNumQueries(queries):
                     self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class ReferenceManagerTests(CitationFixtures):
+    """RIS downloads and the Highwire <meta name="citation_*"> tags Zotero's connector reads."""
+
+    def meta_tags(self, url):
+        from html.parser import HTMLParser
+
+        found = []
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "meta" and attrs.get("name", "").startswith("citation_"):
+                    found.append((attrs["name"], attrs["content"]))
+
+        Parser().feed(self.client.get(url).content.decode())
+        return found
+
+    def test_ris_parses_with_author_title_year(self):
+        import rispy
+
+        response = self.client.get(reverse("historiography:argument-ris", args=[self.with_work.slug]))
+        self.assertEqual(response["Content-Type"], "application/x-research-info-systems; charset=utf-8")
+        [entry] = rispy.loads(response.content.decode())
+        self.assertEqual(entry["type_of_reference"], "BOOK")
+        self.assertEqual(entry["authors"], ["Conquest, Robert"])
+        self.assertEqual(entry["title"], "The Great Terror & After")
+        self.assertEqual(entry["year"], "1968")
+        self.assertEqual(entry["start_page"], "p. 12")
+        [entry] = rispy.loads(self.client.get(reverse("historiography:work-ris", args=["great-terror"])).content.decode())
+        self.assertEqual((entry["publisher"], entry["authors"]), ("Macmillan", ["Conquest, Robert"]))
+        [entry] = rispy.loads(self.client.get(reverse("historiography:argument-ris", args=[self.without_work.slug])).content.decode())
+        self.assertEqual((entry["type_of_reference"], entry["authors"], entry["year"]), ("GEN", ["European Parliament"], "2008"))
+        self.assertEqual(self.client.get(reverse("historiography:argument-ris", args=["draft-one"])).status_code, 404)
+
+    def test_pages_carry_highwire_meta_tags(self):
+        self.assertEqual(
+            self.meta_tags(self.with_work.get_absolute_url()),
+            [
+                ("citation_title", "The Great Terror & After"),
+                ("citation_author", "Conquest, Robert"),
+                ("citation_publication_date", "1968"),
+                ("citation_publisher", "Macmillan"),
+                ("citation_firstpage", "p. 12"),
+            ],
+        )
+        self.assertIn(("citation_author", "Lewin, Moshe"), self.meta_tags(self.about_another_work.get_absolute_url()))
+        self.assertIn(("citation_title", "The Great Terror & After"), self.meta_tags(self.great_terror.get_absolute_url()))

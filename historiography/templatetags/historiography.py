@@ -41,3 +41,11 @@ def chicago(source):
     if not title:
         return format_html("{}{}", before, after)
     return format_html("{}<cite>{}</cite>{}", before, title, after)
+
+
+@register.inclusion_tag("includes/_highwire.html")
+def highwire(source):
+    """Highwire Press <meta name="citation_*"> tags, which Zotero's connector detects."""
+    from ..citations import highwire_tags
+
+    return {"tags": highwire_tags(source)}

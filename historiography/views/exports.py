@@ -10,6 +10,7 @@ from ..models import Argument, ArgumentRelation, Question, Work
 
 CSL_CONTENT_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
 BIBTEX_CONTENT_TYPE = "application/x-bibtex; charset=utf-8"
+RIS_CONTENT_TYPE = "application/x-research-info-systems; charset=utf-8"
 
 
 def _download(content, content_type, filename):
@@ -40,6 +41,16 @@ def argument_bibtex(request, slug):
 def argument_csl(request, slug):
     argument = _published_argument(slug)
     return _csl([citations.argument_csl(argument)], f"{argument.slug}.json")
+
+
+def argument_ris(request, slug):
+    argument = _published_argument(slug)
+    return _download(citations.argument_ris(argument), RIS_CONTENT_TYPE, f"{argument.slug}.ris")
+
+
+def work_ris(request, slug):
+    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
+    return _download(citations.work_ris(work), RIS_CONTENT_TYPE, f"{work.slug}.ris")
 
 
 def work_bibtex(request, slug):
