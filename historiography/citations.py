@@ -6,7 +6,7 @@ its citations say so ("quoted in ..."), so a student never cites a page they hav
 not seen as if they had read it."""
 import re
 
-from .models import Role, WorkKind
+from .models import Role, Work, WorkKind
 
 CSL_TYPES = {
     WorkKind.BOOK: "book",
@@ -78,10 +78,6 @@ def argument_note(argument):
         return before, title, f"{after.rstrip('.')}{locator}; {quoted_in}"
     year = f" ({argument.year})" if argument.year else ""
     return f"{argument.historian.name}{year}, ", "", quoted_in
-
-
-def plain(note):
-    return "".join(note)
 
 
 # --- BibTeX --------------------------------------------------------------------------
@@ -238,8 +234,6 @@ def argument_ris(argument):
 
 def highwire_tags(source):
     """(name, content) pairs for <meta name="citation_*">, for a Work or an Argument."""
-    from .models import Work
-
     if isinstance(source, Work):
         work, people, year, locator = source, list(source.authors.all()), source.year, ""
     else:

@@ -183,8 +183,8 @@ class ExportQueryCountTests(BaseTestCase):
 
     def test_each_export_runs_a_fixed_number_of_queries(self):
         pages = [
-            # question (topic joined), positions, arguments, schools, tags, relations, work authors, estimates
-            (8, lambda q, a: reverse("historiography:question-handout", args=[q.slug])),
+            # question (topic joined), positions, arguments (historian, work joined), work authors, estimates
+            (5, lambda q, a: reverse("historiography:question-handout", args=[q.slug])),
             # question, positions, arguments (historian, work joined), work authors
             (4, lambda q, a: reverse("historiography:question-bibliography", args=[q.slug])),
             # question, positions, arguments, relations

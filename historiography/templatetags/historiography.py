@@ -1,5 +1,9 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from ..citations import argument_note, highwire_tags, work_note
+from ..models import Work
 
 register = template.Library()
 
@@ -32,11 +36,6 @@ def figure_range(estimate):
 @register.filter
 def chicago(source):
     """A Chicago-style note for a Work or an Argument, the title in <cite>, escaped."""
-    from django.utils.html import format_html
-
-    from ..citations import argument_note, work_note
-    from ..models import Work
-
     before, title, after = work_note(source) if isinstance(source, Work) else argument_note(source)
     if not title:
         return format_html("{}{}", before, after)
@@ -46,6 +45,4 @@ def chicago(source):
 @register.inclusion_tag("includes/_highwire.html")
 def highwire(source):
     """Highwire Press <meta name="citation_*"> tags, which Zotero's connector detects."""
-    from ..citations import highwire_tags
-
     return {"tags": highwire_tags(source)}

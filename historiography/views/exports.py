@@ -63,11 +63,12 @@ def work_csl(request, slug):
     return _csl([citations.work_csl(work)], f"{work.slug}.json")
 
 
-def _question_arguments(question):
+def _question_sources(question):
+    """The question's published arguments with what a citation needs: historian, work, authors."""
     return (
         Argument.objects.published()
         .for_question(question)
-        .for_cards()
+        .select_related("historian", "work")
         .prefetch_related("work__authors")
         .order_by("position__order", "year", "pk")
     )
@@ -75,21 +76,14 @@ def _question_arguments(question):
 
 def question_bibliography(request, slug):
     question = _published_question(slug)
-    arguments = (
-        Argument.objects.published()
-        .for_question(question)
-        .select_related("historian", "work")
-        .prefetch_related("work__authors")
-        .order_by("position__order", "year", "pk")
-    )
-    return _csl(citations.bibliography_csl(arguments), f"{question.slug}-bibliography.json")
+    return _csl(citations.bibliography_csl(_question_sources(question)), f"{question.slug}-bibliography.json")
 
 
 def question_handout(request, slug):
     """The whole comparison on paper: positions side by side, every argument with its
     Chicago note, and the bibliography."""
     question = _published_question(slug)
-    arguments = list(_question_arguments(question))
+    arguments = list(_question_sources(question))
     columns = [(position, [a for a in arguments if a.position_id == position.pk]) for position in question.positions.all()]
     estimates = list(question.estimates.published().for_chart())
     return render(
