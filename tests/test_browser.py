@@ -23,6 +23,10 @@ PASSWORD = "a long enough demo password"
 
 
 class ClassroomFlowInChromium(StaticLiveServerTestCase):
+    # Each test here empties the database after itself; restore what the migrations
+    # create (the role groups) before the next one.
+    serialized_rollback = True
+
     @classmethod
     def setUpClass(cls):
         if not CHROMIUM.exists() and not shutil.which("chromium"):
@@ -32,9 +36,17 @@ class ClassroomFlowInChromium(StaticLiveServerTestCase):
         cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         super().setUpClass()
+        from django.db import connections
         from playwright.sync_api import sync_playwright
 
+        # Playwright's loop gives this thread new database connection objects (asgiref's
+        # context-local storage), without the copy of the migrated database that
+        # serialized_rollback restores from: hand it over.
+        serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
         cls.playwright = sync_playwright().start()
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
     @classmethod
@@ -143,3 +155,30 @@ class ClassroomFlowInChromium(StaticLiveServerTestCase):
         student.click("text=Read my submission")
         expect(student.locator(".notice")).to_contain_text("You submitted this")
         expect(student.locator(".feedback")).to_contain_text("answer Pipes next time")
+
+    def test_copy_buttons_copy_citations_and_the_page_works_without_them(self):
+        from playwright.sync_api import expect
+
+        argument = self.question.positions.first().arguments.get()
+        url = self.live_server_url + argument.get_absolute_url()
+
+        context = self.browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(url)
+        expect(page.locator(".cite .copy-button")).to_have_count(3)  # Chicago, BibTeX, CSL-JSON
+        page.get_by_role("button", name="Copy the BibTeX").click()
+        expect(page.locator("[data-copy-status]")).to_have_text("BibTeX copied")
+        self.assertEqual(page.evaluate("navigator.clipboard.readText()"), page.locator("#cite-bibtex").input_value())
+        page.get_by_role("button", name="Copy the Chicago note").click()
+        expect(page.locator("[data-copy-status]")).to_have_text("Chicago note copied")
+        self.assertTrue(page.evaluate("navigator.clipboard.readText()").startswith("Richard Pipes"))
+
+        # Without JavaScript: no buttons, the citations still there to select.
+        context = self.browser.new_context(java_script_enabled=False)
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.goto(url)
+        expect(page.locator(".copy-button")).to_have_count(0)
+        self.assertIn("@misc{", page.locator("#cite-bibtex").input_value())

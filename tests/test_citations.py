@@ -8,6 +8,9 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from django.urls import reverse
 
+from bibtexparser.customization import splitname
+
+from historiography import citations
 from historiography.models import ArgumentRelation, Role, Status, WorkKind
 
 from .base import BaseTestCase
@@ -64,7 +67,7 @@ class CitationTests(CitationFixtures):
         self.assertEqual(entry["author"], "Conquest, Robert")
         self.assertEqual(entry["title"], r"{The Great Terror \& After}")
         self.assertEqual(entry["year"], "1968")
-        self.assertEqual(entry["pages"], "p. 12")
+        self.assertEqual(entry["pages"], "12")  # the locator's page, not "p. 12" (styles add their own "p.")
         self.assertIn(self.with_work.source_document.replace("_", r"\_"), entry["note"])
 
     def test_an_institution_stays_one_author_in_bibtex(self):
@@ -92,7 +95,7 @@ class CitationTests(CitationFixtures):
             response = self.client.get(reverse("historiography:argument-csl", args=[argument.slug]))
             items += json.loads(response.content)
         self.assertEqual(items[1]["author"], [{"literal": "European Parliament"}])
-        self.assertEqual(items[0]["locator"], "p. 12")
+        self.assertEqual((items[0]["locator"], items[0]["page"]), ("p. 12", "12"))
         rendered = " ".join(render_csl(items))
         self.assertIn("Conquest", rendered)
         self.assertIn("European Parliament", rendered)
@@ -165,6 +168,117 @@ class CitationTests(CitationFixtures):
         # 3 arguments support their positions + 1 supports relation; 2 position conflicts + 1 rebuttal
         self.assertEqual((kinds.count("RA"), kinds.count("CA")), (4, 3))
 
+    def test_csl_items_use_only_csl_variables(self):
+        # csl-data.json forbids other keys (additionalProperties: false)
+        allowed = {"id", "type", "title", "author", "issued", "publisher", "URL", "locator", "page", "note"}
+        response = self.client.get(reverse("historiography:question-bibliography", args=[self.question.slug]))
+        for item in json.loads(response.content):
+            with self.subTest(item=item["id"]):
+                self.assertLessEqual(set(item), allowed)
+                self.assertTrue(item["title"])
+                for name in item["author"]:
+                    self.assertTrue(set(name) in ({"literal"}, {"family", "given"}, {"family", "given", "non-dropping-particle"}), name)
+
+    def test_a_published_argument_on_a_draft_question_is_404(self):
+        self.question.status = Status.DRAFT
+        self.question.save()
+        for name in ["argument-bibtex", "argument-csl", "argument-ris"]:
+            with self.subTest(name=name):
+                self.assertEqual(self.client.get(reverse(f"historiography:{name}", args=[self.with_work.slug])).status_code, 404)
+        # a work has no status: its citation stays public
+        self.assertEqual(self.client.get(reverse("historiography:work-bibtex", args=["great-terror"])).status_code, 200)
+
+    def test_question_page_links_to_its_exports(self):
+        response = self.client.get(self.question.get_absolute_url())
+        for name in ["question-handout", "question-bibliography", "question-aif"]:
+            self.assertContains(response, reverse(f"historiography:{name}", args=[self.question.slug]))
+
+    def test_handout_ends_with_an_alphabetical_bibliography(self):
+        ArgumentFactory(historian=self.conquest, position=self.discontinuity, work=self.great_terror, slug="conquest-again")
+        response = self.client.get(reverse("historiography:question-handout", args=[self.question.slug]))
+        html = response.content.decode()
+        bibliography = html[html.index('id="bibliography-head"'):]
+        entries = [
+            "Conquest, Robert. <cite>The Great Terror &amp; After</cite>. Macmillan, 1968.",
+            "European Parliament. Quoted in",
+            "Lewin, Moshe. Quoted in",
+        ]
+        positions = [bibliography.index(entry) for entry in entries]
+        self.assertEqual(positions, sorted(positions))
+        self.assertEqual(bibliography.count("Conquest, Robert."), 1, "a work cited twice is listed once")
+        self.assertNotIn("Draft words", bibliography)
+
+
+class ChicagoTests(BaseTestCase):
+    """The note and the bibliography entry follow the kind of work, as Chicago has it."""
+
+    def work(self, kind, authors, **fields):
+        work = WorkFactory(kind=kind, **fields)
+        work.authors.set(authors)
+        return work
+
+    def test_book_titles_in_italics_others_in_quotation_marks(self):
+        fitzpatrick = HistorianFactory(name="Sheila Fitzpatrick", sort_name="Fitzpatrick, Sheila")
+        khrushchev = HistorianFactory(name="Nikita Khrushchev", sort_name="Khrushchev, Nikita", role=Role.PARTICIPANT)
+        book = self.work(WorkKind.BOOK, [fitzpatrick], title="Everyday Stalinism", year=1999, publisher="Oxford University Press")
+        article = self.work(WorkKind.ARTICLE, [fitzpatrick], title="New Perspectives on Stalinism", year=1986, publisher="Russian Review")
+        speech = self.work(WorkKind.SPEECH, [khrushchev], title='On the Cult of Personality ("Secret Speech")', year=1956)
+        cases = [
+            (book, "Sheila Fitzpatrick, <cite>Everyday Stalinism</cite> (Oxford University Press, 1999).",
+             "Fitzpatrick, Sheila. <cite>Everyday Stalinism</cite>. Oxford University Press, 1999."),
+            (article, "Sheila Fitzpatrick, “New Perspectives on Stalinism,” <cite>Russian Review</cite> (1986).",
+             "Fitzpatrick, Sheila. “New Perspectives on Stalinism.” <cite>Russian Review</cite>, 1986."),
+            (speech, "Nikita Khrushchev, “On the Cult of Personality (‘Secret Speech’)” (speech, 1956).",
+             "Khrushchev, Nikita. “On the Cult of Personality (‘Secret Speech’).” Speech, 1956."),
+        ]
+        for work, note, entry in cases:
+            with self.subTest(kind=work.kind):
+                self.assertEqual(citations.chicago_note_html(work), note)
+                self.assertEqual(citations.chicago_entry_html(work), entry)
+        self.assertEqual(citations.chicago_note(book), "Sheila Fitzpatrick, Everyday Stalinism (Oxford University Press, 1999).")
+
+    def test_html_is_escaped(self):
+        author = HistorianFactory(name="<b>Bold</b>", sort_name="<b>Bold</b>")
+        work = self.work(WorkKind.BOOK, [author], title="<script>x</script>", year=None)
+        self.assertEqual(citations.chicago_note_html(work), "&lt;b&gt;Bold&lt;/b&gt;, <cite>&lt;script&gt;x&lt;/script&gt;</cite>.")
+
+    def test_authors_two_three_and_more(self):
+        people = [HistorianFactory(name=f"Ann Author{n}", sort_name=f"Author{n}, Ann") for n in range(4)]
+        self.assertTrue(citations.chicago_note(self.work(WorkKind.BOOK, people[:2], title="T", year=None)).startswith("Ann Author0 and Ann Author1, "))
+        self.assertTrue(citations.chicago_note(self.work(WorkKind.BOOK, people[:3], title="T", year=None)).startswith("Ann Author0, Ann Author1, and Ann Author2, "))
+        four = self.work(WorkKind.BOOK, people, title="T", year=None)
+        self.assertTrue(citations.chicago_note(four).startswith("Ann Author0 et al., "))
+        self.assertTrue(citations.chicago_entry(four).startswith("Author0, Ann, Ann Author1, Ann Author2, and Ann Author3. "))
+
+    def test_particles_accents_and_co_authors(self):
+        van_ree = HistorianFactory(name="Erik van Ree", sort_name="Ree, Erik van")
+        broue = HistorianFactory(name="Pierre Broué", sort_name="Broué, Pierre")
+        work = self.work(WorkKind.BOOK, [broue, van_ree], title="Écrits", year=1980)
+        argument = ArgumentFactory(historian=van_ree, work=work, year=1980, locator="pp. 12-15")
+        [entry] = parse_bibtex(citations.argument_bibtex(argument))
+        self.assertTrue(entry["ID"].startswith("broue1980"), entry["ID"])  # the key is ASCII
+        names = [splitname(name) for name in entry["author"].split(" and ")]
+        self.assertEqual(names[0], {"first": ["Pierre"], "von": [], "last": ["Broué"], "jr": []})
+        self.assertEqual(names[1], {"first": ["Erik"], "von": ["van"], "last": ["Ree"], "jr": []})
+        self.assertEqual(entry["pages"], "12–15")
+        item = citations.argument_csl(argument)
+        self.assertEqual(item["author"][1], {"family": "Ree", "given": "Erik", "non-dropping-particle": "van"})
+        self.assertEqual(item["page"], "12–15")
+        self.assertIn("Pierre Broué and Erik van Ree, <cite>Écrits</cite> (1980), pp. 12-15; quoted in", citations.chicago_note_html(argument))
+        rendered = " ".join(render_csl([item]))
+        self.assertIn("van Ree", rendered)
+
+    def test_a_locator_that_is_not_a_page_goes_in_the_note(self):
+        author = HistorianFactory(name="Robert Service", sort_name="Service, Robert")
+        work = self.work(WorkKind.BOOK, [author], title="Stalin", year=2004)
+        argument = ArgumentFactory(historian=author, work=work, locator="ch. 3")
+        [entry] = parse_bibtex(citations.argument_bibtex(argument))
+        self.assertNotIn("pages", entry)
+        self.assertTrue(entry["note"].startswith("ch. 3. Quoted in"), entry["note"])
+        item = citations.argument_csl(argument)
+        self.assertEqual(item["locator"], "ch. 3")
+        self.assertNotIn("page", item)
+
 
 class ExportQueryCountTests(BaseTestCase):
     def make_question_with(self, count):
@@ -192,12 +306,24 @@ class ExportQueryCountTests(BaseTestCase):
             # argument (historian, work joined), work authors
             (2, lambda q, a: reverse("historiography:argument-bibtex", args=[a.slug])),
             (2, lambda q, a: reverse("historiography:argument-csl", args=[a.slug])),
+            (2, lambda q, a: reverse("historiography:argument-ris", args=[a.slug])),
         ]
         for queries, url_for in pages:
             for count in (3, 20):
                 question, argument = self.make_question_with(count)
                 url = url_for(question, argument)
                 with self.subTest(url=url), self.assertNumQueries(queries):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_work_citations_run_a_fixed_number_of_queries(self):
+        # work, its authors; the same for 1 or 6 authors and 2 or 20 arguments citing it
+        for authors, arguments in ((1, 2), (6, 20)):
+            work = WorkFactory()
+            work.authors.set([HistorianFactory() for _ in range(authors)])
+            ArgumentFactory.create_batch(arguments, work=work)
+            for name in ["work-bibtex", "work-csl", "work-ris"]:
+                url = reverse(f"historiography:{name}", args=[work.slug])
+                with self.subTest(url=url, authors=authors), self.assertNumQueries(2):
                     self.assertEqual(self.client.get(url).status_code, 200)
 
 
@@ -228,7 +354,7 @@ class ReferenceManagerTests(CitationFixtures):
         self.assertEqual(entry["authors"], ["Conquest, Robert"])
         self.assertEqual(entry["title"], "The Great Terror & After")
         self.assertEqual(entry["year"], "1968")
-        self.assertEqual(entry["start_page"], "p. 12")
+        self.assertEqual(entry["start_page"], "12")
         [entry] = rispy.loads(self.client.get(reverse("historiography:work-ris", args=["great-terror"])).content.decode())
         self.assertEqual((entry["publisher"], entry["authors"]), ("Macmillan", ["Conquest, Robert"]))
         [entry] = rispy.loads(self.client.get(reverse("historiography:argument-ris", args=[self.without_work.slug])).content.decode())
@@ -243,7 +369,7 @@ class ReferenceManagerTests(CitationFixtures):
                 ("citation_author", "Conquest, Robert"),
                 ("citation_publication_date", "1968"),
                 ("citation_publisher", "Macmillan"),
-                ("citation_firstpage", "p. 12"),
+                ("citation_firstpage", "12"),
             ],
         )
         self.assertIn(("citation_author", "Lewin, Moshe"), self.meta_tags(self.about_another_work.get_absolute_url()))

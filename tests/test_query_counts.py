@@ -4,7 +4,7 @@ from django.urls import reverse
 from historiography.models import ArgumentRelation
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, make_question
+from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, WorkFactory, make_question
 
 
 class QueryCountTests(BaseTestCase):
@@ -153,3 +153,17 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                     self.assertEqual(self.client.get(historian.get_absolute_url()).status_code, 200)
                 with self.assertNumQueries(6):
                     self.assertEqual(self.client.get(arguments[0].get_absolute_url()).status_code, 200)
+
+    def test_work_page(self):
+        # work, its authors; arguments citing it (historian, position, question, topic joined),
+        # their historians' schools, tags, incoming relations
+        for size in (2, 12):
+            with self.subTest(size=size):
+                work = WorkFactory()
+                work.authors.set([HistorianFactory(schools=[SchoolFactory()]) for _ in range(1 + size // 4)])
+                question = make_question(slug=f"w-{size}")
+                arguments = [ArgumentFactory(work=work, position=question.positions.first(), tags=["t"]) for _ in range(size)]
+                for source in arguments[1:]:
+                    ArgumentRelation.objects.create(source=source, target=arguments[0], kind="rebuts")
+                with self.assertNumQueries(6):
+                    self.assertEqual(self.client.get(work.get_absolute_url()).status_code, 200)

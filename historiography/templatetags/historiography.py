@@ -1,9 +1,7 @@
 from django import template
 from django.utils.formats import number_format
-from django.utils.html import format_html
 
-from ..citations import argument_note, highwire_tags, work_note
-from ..models import Work
+from ..citations import chicago_note_html, highwire_tags
 
 register = template.Library()
 
@@ -36,10 +34,7 @@ def figure_range(estimate):
 @register.filter
 def chicago(source):
     """A Chicago-style note for a Work or an Argument, the title in <cite>, escaped."""
-    before, title, after = work_note(source) if isinstance(source, Work) else argument_note(source)
-    if not title:
-        return format_html("{}{}", before, after)
-    return format_html("{}<cite>{}</cite>{}", before, title, after)
+    return chicago_note_html(source)
 
 
 @register.inclusion_tag("includes/_highwire.html")

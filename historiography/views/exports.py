@@ -89,7 +89,13 @@ def question_handout(request, slug):
     return render(
         request,
         "historiography/question_handout.html",
-        {"question": question, "columns": columns, "argument_count": len(arguments), "estimates": estimates},
+        {
+            "question": question,
+            "columns": columns,
+            "argument_count": len(arguments),
+            "estimates": estimates,
+            "bibliography": citations.chicago_bibliography_html(arguments),
+        },
     )
 
 

@@ -5,25 +5,48 @@
   var status = document.querySelector("[data-copy-status]");
 
   function announce(text) {
-    if (status) { status.textContent = ""; window.setTimeout(function () { status.textContent = text; }, 50); }
+    if (!status) { return; }
+    // Cleared first so that the same message twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
   }
 
   function textOf(element) {
     return element.tagName === "TEXTAREA" ? element.value : element.textContent;
   }
 
-  function fallbackCopy(element) {
+  function select(element) {
     if (element.tagName === "TEXTAREA") {
       element.focus();
       element.select();
-    } else {
-      var range = document.createRange();
-      range.selectNodeContents(element);
-      var selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
+      return;
     }
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  // Older browsers, and pages not served over HTTPS, have no asynchronous clipboard.
+  function copyBySelecting(element) {
+    select(element);
     try { return document.execCommand("copy"); } catch (error) { return false; }
+  }
+
+  // The Chicago note goes to the clipboard as HTML too, so a word processor keeps the
+  // title in italics; plain-text editors get the text.
+  function writeToClipboard(element) {
+    var text = textOf(element);
+    if (element.tagName !== "TEXTAREA" && window.ClipboardItem && navigator.clipboard.write) {
+      var html = "<span>" + element.innerHTML.replace(/<(\/?)cite>/g, "<$1i>") + "</span>";
+      var item = new window.ClipboardItem({
+        "text/plain": new Blob([text], { type: "text/plain" }),
+        "text/html": new Blob([html], { type: "text/html" })
+      });
+      return navigator.clipboard.write([item]).catch(function () { return navigator.clipboard.writeText(text); });
+    }
+    return navigator.clipboard.writeText(text);
   }
 
   function addButton(element, label) {
@@ -32,16 +55,30 @@
     button.className = "small secondary copy-button";
     button.textContent = "Copy";
     button.setAttribute("aria-label", "Copy the " + label);
-    button.addEventListener("click", function () {
-      var text = textOf(element);
-      var done = function () { announce(label + " copied"); button.textContent = "Copied"; };
-      var failed = function () { announce(fallbackCopy(element) ? label + " copied" : "Select the text and copy it"); };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, failed);
-      } else if (fallbackCopy(element)) {
-        done();
+    var reset;
+
+    function copied() {
+      announce(label + " copied");
+      button.textContent = "Copied";
+      window.clearTimeout(reset);
+      reset = window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+    }
+
+    function fallBack() {
+      if (copyBySelecting(element)) {
+        copied();
       } else {
-        failed();
+        // Selected, at least: the keyboard shortcut does the rest.
+        select(element);
+        announce("Press Ctrl+C (or Command+C) to copy the selected " + label);
+      }
+    }
+
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        writeToClipboard(element).then(copied, fallBack);
+      } else {
+        fallBack();
       }
     });
     element.insertAdjacentElement("afterend", button);
