@@ -12,7 +12,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
+# The browser-quality tests' tools (axe-core, the Nu HTML Checker's jar), pinned in
+# package-lock.json; without npm `make run` still works and those tests say what is missing.
+# No install scripts: vnu-jar's would fetch a Java (the tests need the system's Java 8+).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm not found: install Node.js for the browser-quality tests"; fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 ## Migrate, load the dataset and serve on 127.0.0.1:8000.
 run: data
@@ -34,4 +41,4 @@ check: install
 	python3 ../shared/tools/verify_quotes.py fixtures/*.json
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules screenshots
