@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
-from .models import Allocation, Assignment, Course, Position, Question
+from .models import Allocation, Assignment, AssignmentMode, Course, Position, Question
 from .services import ServiceError, course_by_code
 
 
@@ -51,16 +51,26 @@ class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
         fields = [
-            "title", "question", "positions", "instructions", "evidence_minimum", "opens_at", "due_at",
-            "accept_late", "allocation", "side_cap", "board_open",
+            "title", "question", "positions", "instructions", "mode", "evidence_minimum", "opens_at", "due_at",
+            "swap_due_at", "consensus_due_at", "accept_late", "allocation", "side_cap", "peer_visibility", "anonymous_peers",
         ]
         widgets = {
+            "mode": forms.RadioSelect,
+            "peer_visibility": forms.RadioSelect,
             "opens_at": DateTimeInput(),
             "due_at": DateTimeInput(),
+            "swap_due_at": DateTimeInput(),
+            "consensus_due_at": DateTimeInput(),
             "positions": forms.CheckboxSelectMultiple,
             "instructions": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"opens_at": "In your time zone.", "due_at": "In your time zone."}
+        labels = {"due_at": "Due", "swap_due_at": "Swap phase due", "consensus_due_at": "Consensus phase due"}
+        help_texts = {
+            "opens_at": "In your time zone.",
+            "due_at": "In your time zone. In a controversy: the end of phase 1, when students swap sides.",
+            "swap_due_at": "Controversy only, in your time zone: the end of phase 2, when groups start their consensus.",
+            "consensus_due_at": "Controversy only, in your time zone: the end of phase 3.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +90,19 @@ class AssignmentForm(forms.ModelForm):
         opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
         if opens_at and due_at and opens_at >= due_at:
             self.add_error("due_at", "The deadline must come after the opening time.")
+        if cleaned.get("mode") == AssignmentMode.CONTROVERSY:
+            swap_due_at, consensus_due_at = cleaned.get("swap_due_at"), cleaned.get("consensus_due_at")
+            if not swap_due_at:
+                self.add_error("swap_due_at", "A controversy needs a deadline for the swap phase.")
+            elif due_at and swap_due_at <= due_at:
+                self.add_error("swap_due_at", "The swap phase must end after phase 1 is due.")
+            if not consensus_due_at:
+                self.add_error("consensus_due_at", "A controversy needs a deadline for the consensus phase.")
+            elif swap_due_at and consensus_due_at <= swap_due_at:
+                self.add_error("consensus_due_at", "The consensus phase must end after the swap phase.")
+        else:
+            # A plain debate has one phase: later deadlines would only confuse.
+            cleaned["swap_due_at"] = cleaned["consensus_due_at"] = None
         if cleaned.get("allocation") != Allocation.STUDENT_CHOICE and cleaned.get("side_cap"):
             self.add_error("side_cap", "A cap applies only when students choose their side.")
         return cleaned
@@ -114,6 +137,13 @@ class SubmissionForm(forms.Form):
 
     def removed(self):
         return {c.pk for c in self.citations if self.cleaned_data[f"remove_{c.pk}"]}
+
+
+class GroupSizeForm(forms.Form):
+    size = forms.IntegerField(
+        label="Students per group", min_value=2, max_value=6, initial=2,
+        help_text="2 for pairs; 4 for two pairs. Every group mixes the sides when there are enough students on each.",
+    )
 
 
 class FeedbackForm(forms.Form):

@@ -241,6 +241,10 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     standing = models.CharField(max_length=20, choices=Standing.choices, default=Standing.CONTESTED)
     standing_basis = models.TextField(blank=True, help_text="Why the debate stands where it does, with sources.")
+    standing_source_document = models.CharField(
+        max_length=200, blank=True, help_text="The seed document the state of the debate is drawn from."
+    )
+    standing_source_section = models.CharField(max_length=300, blank=True, help_text="Its section(s) in that document.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
 
     objects = SlugManager.from_queryset(QuestionQuerySet)()
@@ -256,6 +260,15 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("historiography:question-detail", args=[self.slug])
+
+
+class PositionStanding(models.TextChoices):
+    """How the scholarship regards a position; blank when the editors have not marked it."""
+
+    CONSENSUS = "consensus", "Scholarly consensus"
+    MAJORITY = "majority", "Majority view"
+    MINORITY = "minority", "Minority view"
+    DISCREDITED = "discredited", "Discredited"
 
 
 class PositionManager(models.Manager):
@@ -277,6 +290,10 @@ class Position(models.Model):
     slug = models.SlugField(max_length=100)
     summary = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    standing = models.CharField(
+        max_length=20, choices=PositionStanding.choices, blank=True, help_text="Leave empty unless the seeds say where it stands."
+    )
+    standing_note = models.TextField(blank=True, help_text="Why it stands there, naming the source.")
 
     objects = PositionManager.from_queryset(PositionQuerySet)()
 
@@ -491,7 +508,7 @@ class EstimateQuerySet(PublishableQuerySet):
     published_through = ("question", "question__topic")
 
     def for_chart(self):
-        return self.select_related("historian", "work").order_by("measure", "low", "high")
+        return self.select_related("historian", "work").order_by("measure", "is_consensus", "low", "high")
 
 
 class Estimate(models.Model):
@@ -508,6 +525,10 @@ class Estimate(models.Model):
     unit = models.CharField(max_length=50, default="people")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="When the estimate was made.")
     basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.OTHER)
+    is_consensus = models.BooleanField(
+        default=False,
+        help_text="The range the scholarship broadly accepts, as a seed reports it: drawn as a band behind the sources' bars.",
+    )
     note = models.TextField(blank=True)
     source_document = models.CharField(max_length=200)
     source_section = models.CharField(max_length=200)
@@ -588,6 +609,25 @@ class Allocation(models.TextChoices):
     STUDENT_CHOICE = "student_choice", "Students choose"
 
 
+class AssignmentMode(models.TextChoices):
+    DEBATE = "debate", "Debate: each student argues one side"
+    CONTROVERSY = "controversy", "Structured Academic Controversy: argue, swap sides, then write a consensus"
+
+
+class Phase(models.IntegerChoices):
+    """The phases of a Structured Academic Controversy; a plain debate has only the first."""
+
+    ARGUE = 1, "Argue your side"
+    SWAP = 2, "Swap: argue the other side"
+    CONSENSUS = 3, "Consensus"
+
+
+class PeerVisibility(models.TextChoices):
+    INSTRUCTORS = "instructors", "Only the instructors"
+    AFTER_SUBMITTING = "after_submitting", "Classmates, once they have submitted their own"
+    AFTER_DEADLINE = "after_deadline", "Classmates, after the deadline"
+
+
 class AssignmentQuerySet(models.QuerySet):
     def for_user(self, user):
         """Assignments of the courses the user teaches or is enrolled in."""
@@ -622,7 +662,22 @@ class Assignment(models.Model):
     side_cap = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="When students choose: the most students on one side (empty: no cap)."
     )
-    board_open = models.BooleanField(default=False, help_text="Students can read the class board after the deadline.")
+    mode = models.CharField(max_length=20, choices=AssignmentMode.choices, default=AssignmentMode.DEBATE)
+    swap_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="Controversy only: the deadline of phase 2, arguing the other side."
+    )
+    consensus_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="Controversy only: the deadline of phase 3, the joint consensus."
+    )
+    peer_visibility = models.CharField(
+        max_length=20,
+        choices=PeerVisibility.choices,
+        default=PeerVisibility.INSTRUCTORS,
+        help_text="Who reads the submitted cases on the class board. Drafts are never shown to classmates.",
+    )
+    anonymous_peers = models.BooleanField(
+        default=False, help_text="Classmates see each other as “Classmate 1, 2…”; instructors always see names."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -632,6 +687,11 @@ class Assignment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(opens_at__lt=models.F("due_at")), name="assignment_opens_before_due"),
             models.CheckConstraint(condition=Q(side_cap__isnull=True) | Q(side_cap__gte=1), name="assignment_side_cap_positive"),
+            models.CheckConstraint(
+                condition=Q(mode=AssignmentMode.DEBATE)
+                | Q(swap_due_at__gt=models.F("due_at"), consensus_due_at__gt=models.F("swap_due_at")),
+                name="assignment_controversy_phases_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -640,17 +700,60 @@ class Assignment(models.Model):
     def get_absolute_url(self):
         return reverse("historiography:assignment-detail", args=[self.pk])
 
-    def is_open(self, now):
-        return self.opens_at <= now
+    @property
+    def is_controversy(self):
+        return self.mode == AssignmentMode.CONTROVERSY
 
-    def is_past_due(self, now):
-        return now > self.due_at
+    @property
+    def phases(self):
+        return list(Phase) if self.is_controversy else [Phase.ARGUE]
+
+    def phase_window(self, phase):
+        """(opens, due) of a phase: each phase opens when the one before it is due."""
+        if phase == Phase.SWAP:
+            return self.due_at, self.swap_due_at
+        if phase == Phase.CONSENSUS:
+            return self.swap_due_at, self.consensus_due_at
+        return self.opens_at, self.due_at
+
+    def current_phase(self, now):
+        """The phase whose deadline comes next (the last one once all have passed)."""
+        for phase in self.phases:
+            if now <= self.phase_window(phase)[1]:
+                return phase
+        return self.phases[-1]
+
+    def is_open(self, now, phase=Phase.ARGUE):
+        return self.phase_window(phase)[0] <= now
+
+    def is_past_due(self, now, phase=Phase.ARGUE):
+        return now > self.phase_window(phase)[1]
+
+    @property
+    def final_due_at(self):
+        return self.phase_window(self.phases[-1])[1]
+
+
+class DebateGroup(models.Model):
+    """A pair or group of students who write one consensus together (phase 3 of a
+    Structured Academic Controversy). Members are the side allocations that point here."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["assignment", "number"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "number"], name="group_number_unique_per_assignment")]
+
+    def __str__(self):
+        return f"Group {self.number}"
 
 
 class SideAllocation(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="allocations")
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="side_allocations")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="allocations")
+    group = models.ForeignKey(DebateGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="allocations")
 
     class Meta:
         ordering = ["position__order", "student__username"]
@@ -669,14 +772,21 @@ class SubmissionQuerySet(models.QuerySet):
     def for_board(self):
         return self.select_related("student", "position", "feedback").prefetch_related("citations")
 
+    def for_phase(self, phase):
+        return self.filter(phase=phase)
+
 
 class Submission(models.Model):
-    """A student's case for their side. `version` grows with every save, so a save from
-    a stale tab is detected instead of silently overwriting newer text."""
+    """A student's case for their side in one phase, or in phase 3 of a controversy a
+    group's joint consensus (`group` set, no side; `student` is whoever started it).
+    `version` grows with every save, so a save from a stale tab, or from a partner
+    editing the same consensus, is detected instead of silently overwriting newer text."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
-    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="submissions")
+    phase = models.PositiveSmallIntegerField(choices=Phase.choices, default=Phase.ARGUE)
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions")
+    group = models.ForeignKey(DebateGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions")
     statement = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
     is_late = models.BooleanField(default=False)
@@ -688,14 +798,30 @@ class Submission(models.Model):
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["position__order", "student__username"]
-        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="submission_one_per_student")]
+        ordering = ["phase", "position__order", "student__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "student", "phase"], name="submission_one_per_student_phase"),
+            models.UniqueConstraint(
+                fields=["assignment", "group", "phase"], condition=Q(group__isnull=False), name="submission_one_per_group_phase"
+            ),
+            models.CheckConstraint(
+                condition=Q(phase=Phase.CONSENSUS, group__isnull=False, position__isnull=True)
+                | Q(phase__in=[Phase.ARGUE, Phase.SWAP], group__isnull=True, position__isnull=False),
+                name="submission_side_or_group",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.student} — {self.assignment}"
+        if self.group_id:
+            return f"{self.group} — {self.assignment}: consensus"
+        return f"{self.student} — {self.assignment}" + (f" (phase {self.phase})" if self.phase != Phase.ARGUE else "")
 
     def get_absolute_url(self):
         return reverse("historiography:submission-detail", args=[self.pk])
+
+    @property
+    def is_consensus(self):
+        return self.phase == Phase.CONSENSUS
 
     @property
     def word_count(self):
