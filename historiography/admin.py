@@ -2,6 +2,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from .cache import schedule_invalidation
 from .models import (
     Argument,
     ArgumentRelation,
@@ -19,12 +20,14 @@ from .models import (
 @admin.action(description="Publish selected items")
 def publish(modeladmin, request, queryset):
     updated = queryset.update(status=Status.PUBLISHED)
+    schedule_invalidation()  # update() sends no signals: drop the cached pages here
     modeladmin.message_user(request, f"{updated} published.", messages.SUCCESS)
 
 
 @admin.action(description="Unpublish selected items (back to draft)")
 def unpublish(modeladmin, request, queryset):
     updated = queryset.update(status=Status.DRAFT)
+    schedule_invalidation()
     modeladmin.message_user(request, f"{updated} returned to draft.", messages.SUCCESS)
 
 

@@ -1,0 +1,222 @@
+"""Whole-page caching of the public pages for anonymous readers, in the shared cache.
+
+What is cached: the HTML (and API JSON) of the pages named in `PUBLIC_PAGES`, for GET
+requests that carry neither a session cookie nor a messages cookie — anonymous readers
+with nothing pending to show. Everyone else (logged in, or an anonymous visitor who set a
+time zone, which lives in the session) goes through the view as usual. A response is kept
+only when it is a plain 200 that sets no cookie, used no CSRF token and showed no message
+(the filters report bad values with `django.contrib.messages`), so a page made for one
+visitor is never served to another.
+
+The middleware sits right after SecurityMiddleware and WhiteNoise: HTTPS redirects and
+security headers still apply to every hit, while a hit skips sessions, authentication,
+CSRF, messages and the view. The headers the inner middleware added (CSP, X-Frame-Options,
+Vary) are kept with the page. The cache key is the absolute URL with its query string and
+the Accept header (the API negotiates on it); the cookies that the pages vary on are the
+ones whose presence bypasses the cache.
+
+Invalidation: one *generation* token in the cache, stored alongside every page. A page
+whose generation is not the current one is a miss, so replacing the token drops every
+page at once, in one write, on every app server sharing the cache. Whole-site rather
+than per-object invalidation because any change shows on many pages (an argument appears
+on its question, the lists, its historian, school, work and tags, the comparisons, the
+timeline, search and the API), editors write rarely, and a page costs milliseconds to
+rebuild. A request records the generation before it reads the database and stores its
+page under that one, so a page rendered from data that a concurrent write has since
+replaced is never taken for current.
+
+The token is replaced after every committed write to the scholarship. Model signals
+(post_save, post_delete, m2m_changed, connected in `apps.py`) are the one hook that every
+ORM write path passes through — admin forms and inlines, list_editable, delete cascades,
+`loaddata`, the shell — so no write path can forget. The house style keeps business
+logic out of signals; this is infrastructure: the receiver decides nothing about the
+domain and writes nothing to the database, it only schedules `invalidate_public_pages()`
+for when the transaction commits (once per transaction). Writes that send no signals
+(`QuerySet.update()`, `bulk_create()`, raw SQL) call `invalidate_public_pages()` themselves,
+as the admin's publish/unpublish actions do; `PAGE_CACHE_SECONDS` bounds anything missed.
+
+Correct invalidation across processes needs a shared cache, so the page cache is on by
+default only when `REDIS_URL` is set and `DEBUG` is off (see settings).
+"""
+import hashlib
+import logging
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "public-pages:generation"
+
+# URL names (namespace:name) of the pages served from the cache; the whole read-only API
+# is cached too, except its schema and docs.
+PUBLIC_PAGES = {
+    f"historiography:{name}"
+    for name in [
+        "home",
+        "topic-detail",
+        "question-detail",
+        "argument-list",
+        "argument-detail",
+        "historian-list",
+        "historian-detail",
+        "school-list",
+        "school-detail",
+        "work-detail",
+        "tag-list",
+        "tag-detail",
+        "search",
+        "argument-bibtex",
+        "argument-csl",
+        "argument-ris",
+        "work-bibtex",
+        "work-ris",
+        "work-csl",
+        "question-bibliography",
+        "question-handout",
+        "question-aif",
+        "compare-schools",
+        "compare-historians",
+        "timeline",
+    ]
+}
+UNCACHED_API_PAGES = {"api:schema", "api:docs"}
+
+
+def is_public_page(view_name: str) -> bool:
+    if view_name.startswith("api:"):
+        return view_name not in UNCACHED_API_PAGES
+    return view_name in PUBLIC_PAGES
+
+
+def invalidate_public_pages() -> None:
+    """Drops every cached page, on every server sharing the cache (a new generation)."""
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the cache being down must not fail an editor's save
+        logger.exception("Could not invalidate the page cache")
+
+
+def schedule_invalidation(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Invalidates once the current transaction commits (at once outside one); a
+    transaction that writes a thousand rows schedules it once."""
+    connection = connections[using]
+    if connection.in_atomic_block and any(func is invalidate_public_pages for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(invalidate_public_pages, using=using)
+
+
+def scholarship_changed(sender, using=DEFAULT_DB_ALIAS, action="post_", **kwargs):
+    """Receiver for post_save, post_delete and m2m_changed on the scholarship models."""
+    if action.startswith("post_"):
+        schedule_invalidation(using=using)
+
+
+# The models the public pages show; classroom writes (students saving drafts) never
+# invalidate, nor do users or sessions.
+SCHOLARSHIP_MODELS = [
+    "historiography.Topic",
+    "historiography.School",
+    "historiography.Historian",
+    "historiography.Work",
+    "historiography.Question",
+    "historiography.Position",
+    "historiography.Argument",
+    "historiography.ArgumentRelation",
+    "historiography.Estimate",
+    "historiography.TaggedArgument",
+    "taggit.Tag",
+]
+
+
+def connect_invalidation() -> None:
+    """Called from AppConfig.ready(), so management commands invalidate too."""
+    for label in SCHOLARSHIP_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(scholarship_changed, sender=model, dispatch_uid=f"page-cache-save-{label}")
+        post_delete.connect(scholarship_changed, sender=model, dispatch_uid=f"page-cache-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(scholarship_changed, sender=field.remote_field.through, dispatch_uid=f"page-cache-m2m-{label}-{field.name}")
+
+
+def _current_generation(found: dict) -> str:
+    generation = found.get(GENERATION_KEY)
+    if generation is None:  # first request after the cache was emptied
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _page_key(request) -> str:
+    identity = f"{request.build_absolute_uri()}\n{request.META.get('HTTP_ACCEPT', '')}"
+    return "public-pages:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _may_use_cache(request) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _may_store(request, response) -> bool:
+    messages = getattr(request, "_messages", None)
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (messages is not None and (messages.used or messages.added_new))
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serves and stores the public pages for anonymous readers (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _may_use_cache(request):
+            return self.get_response(request)
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            return self.get_response(request)
+        if not is_public_page(view_name):
+            return self.get_response(request)
+
+        key = _page_key(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = _current_generation(found)
+        except Exception:  # serve the page uncached rather than fail while the cache is down
+            logger.exception("Page cache unavailable")
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            _, status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for header, value in headers:
+                response[header] = value
+            return response
+
+        response = self.get_response(request)
+        if _may_store(request, response):
+            entry = (generation, response.status_code, list(response.items()), response.content)
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Page cache unavailable")
+        return response

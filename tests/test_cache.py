@@ -1,0 +1,243 @@
+"""The page cache: anonymous readers get the public pages from the cache, every write to
+the scholarship drops them, and nothing made for one visitor reaches another."""
+import json
+import tempfile
+from contextlib import contextmanager
+
+from django.core import serializers
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from historiography import services
+from historiography.cache import (
+    GENERATION_KEY,
+    PUBLIC_PAGES,
+    PublicPageCacheMiddleware,
+    invalidate_public_pages,
+    is_public_page,
+)
+from historiography.models import Argument, Status
+from historiography.urls import urlpatterns
+from historiography.views.benchmark import minimal
+
+from .base import BaseTestCase
+from .factories import ArgumentFactory, SchoolFactory, make_question
+
+
+@override_settings(PAGE_CACHE_SECONDS=300)
+class PageCacheTests(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+        self.question = make_question(slug="continuity")
+        self.argument = ArgumentFactory(position=self.question.positions.first(), claim="The first claim.", tags=["terror"])
+        self.url = self.question.get_absolute_url()
+        SchoolFactory(slug="totalitarian")
+        SchoolFactory(slug="revisionist")
+        # The test's own transaction never commits, so the invalidation its set-up scheduled
+        # would stay pending and stand in for the ones the test's writes schedule: drop it.
+        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not invalidate_public_pages]
+
+    @contextmanager
+    def committed(self):
+        """Runs the on-commit callbacks of the writes inside, and forgets them, as a commit
+        would (the test's transaction never commits)."""
+        start = len(connection.run_on_commit)
+        with self.captureOnCommitCallbacks(execute=True):
+            yield
+        del connection.run_on_commit[start:]
+
+    def assert_cached(self, url, client=None):
+        client = client or Client()
+        first = client.get(url)
+        self.assertEqual(first.status_code, 200)
+        with self.assertNumQueries(0):
+            second = client.get(url)
+        self.assertEqual(second.status_code, 200)
+        self.assertEqual(second.content, first.content)
+        return second
+
+    def queries_for(self, url, client=None):
+        with CaptureQueriesContext(connection) as context:
+            (client or Client()).get(url)
+        return len(context.captured_queries)
+
+    def test_it_serves_a_public_page_from_the_cache_without_queries(self):
+        for url in [
+            reverse("historiography:home"),
+            self.url,
+            reverse("historiography:argument-list") + f"?question={self.question.slug}",
+            self.argument.get_absolute_url(),
+            reverse("historiography:compare-schools"),
+            reverse("historiography:search") + "?q=claim",
+            reverse("api:argument-list"),
+        ]:
+            with self.subTest(url=url):
+                self.assert_cached(url)
+
+    def test_it_keeps_the_security_headers_on_a_cached_page(self):
+        response = self.assert_cached(self.url)
+        self.assertIn("script-src 'self'", response["Content-Security-Policy"])
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response["Content-Type"], "text/html; charset=utf-8")
+
+    def test_it_drops_the_pages_when_an_argument_is_edited(self):
+        self.assert_cached(self.url)
+        with self.committed():
+            self.argument.claim = "An edited claim."
+            self.argument.save()
+        self.assertContains(Client().get(self.url), "An edited claim.")
+
+    def test_it_drops_the_pages_when_an_editor_unpublishes_and_publishes_in_the_admin(self):
+        self.assert_cached(self.url)
+        editor = Client()
+        editor.force_login(self.editor)
+        changelist = reverse("admin:historiography_argument_changelist")
+        with self.committed():
+            editor.post(changelist, {"action": "unpublish", "_selected_action": [self.argument.pk]})
+        self.assertNotContains(Client().get(self.url), "The first claim.")
+        self.assert_cached(self.url)
+        with self.committed():
+            editor.post(changelist, {"action": "publish", "_selected_action": [self.argument.pk]})
+        self.assertContains(Client().get(self.url), "The first claim.")
+
+    def test_it_drops_the_pages_when_an_editor_saves_in_the_admin(self):
+        self.assert_cached(self.url)
+        editor = Client()
+        editor.force_login(self.editor)
+        with self.committed():
+            response = editor.post(
+                reverse("admin:historiography_argument_change", args=[self.argument.pk]),
+                {
+                    "historian": self.argument.historian_id,
+                    "position": self.argument.position_id,
+                    "status": Status.PUBLISHED,
+                    "slug": self.argument.slug,
+                    "claim": "A claim the editor rewrote.",
+                    "quotation": self.argument.quotation,
+                    "tags": "terror",
+                    "work": self.argument.work_id,
+                    "locator": "",
+                    "year": 1990,
+                    "source_document": self.argument.source_document,
+                    "source_section": self.argument.source_section,
+                    "outgoing_relations-TOTAL_FORMS": 0,
+                    "outgoing_relations-INITIAL_FORMS": 0,
+                },
+            )
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context.get("errors"))
+        self.assertContains(Client().get(self.url), "A claim the editor rewrote.")
+
+    def test_it_drops_the_pages_when_a_historian_joins_a_school(self):
+        with self.committed():
+            school = SchoolFactory(name="The archival school")
+        self.assert_cached(self.argument.get_absolute_url())
+        with self.committed():
+            self.argument.historian.schools.add(school)
+        self.assertContains(Client().get(self.argument.get_absolute_url()), "The archival school")
+
+    def test_it_drops_the_pages_when_a_fixture_is_loaded(self):
+        self.assert_cached(self.url)
+        self.argument.claim = "A claim from a fixture."
+        data = serializers.serialize("json", [self.argument], use_natural_foreign_keys=True)
+        Argument.objects.filter(pk=self.argument.pk).update(claim="The first claim.")
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as fixture:
+            fixture.write(data)
+            fixture.flush()
+            with self.committed():
+                call_command("loaddata", fixture.name, verbosity=0)
+        self.assertContains(Client().get(self.url), "A claim from a fixture.")
+
+    def test_it_invalidates_once_per_transaction(self):
+        with self.captureOnCommitCallbacks() as callbacks:
+            for n in range(3):
+                ArgumentFactory(position=self.argument.position, tags=[f"tag-{n}"])
+        self.assertEqual(len(callbacks), 1)
+
+    def test_classroom_writes_leave_the_pages_cached(self):
+        self.assert_cached(self.url)
+        generation = cache.get(GENERATION_KEY)
+        with self.committed():
+            services.course_create(instructor=self.instructor, title="Soviet history")
+        self.assertEqual(cache.get(GENERATION_KEY), generation)
+        with self.assertNumQueries(0):
+            Client().get(self.url)
+
+    def test_it_neither_serves_nor_stores_pages_for_logged_in_users(self):
+        self.assert_cached(self.url)
+        student = Client()
+        student.force_login(self.student)
+        response = student.get(self.url)
+        self.assertContains(response, "Log out student")
+        self.assertGreater(self.queries_for(self.url, student), 0)
+        # the logged-in page, with its CSRF token for the log-out form, never reaches the cache
+        cache.clear()
+        student.get(self.url)
+        response = Client().get(self.url)
+        self.assertNotContains(response, "Log out")
+        self.assertNotContains(response, "csrfmiddlewaretoken")
+
+    def test_it_does_not_store_a_page_showing_a_message(self):
+        url = reverse("historiography:argument-list") + "?decade=abc"
+        self.assertContains(Client().get(url), "That filter was ignored.")
+        self.assertGreater(self.queries_for(url), 0)
+        self.assertContains(Client().get(url), "That filter was ignored.")
+
+    def test_it_does_not_serve_a_cached_page_to_a_visitor_with_messages_waiting(self):
+        self.assert_cached(self.url)
+        client = Client()
+        client.cookies["messages"] = "pending"
+        self.assertGreater(self.queries_for(self.url, client), 0)
+
+    def test_it_does_not_serve_a_cached_page_to_a_visitor_with_a_session(self):
+        self.assert_cached(self.url)
+        client = Client()
+        client.post(reverse("historiography:set-timezone"), {"timezone": "Europe/Moscow"})
+        self.assertIn("sessionid", client.cookies)
+        self.assertGreater(self.queries_for(self.url, client), 0)
+
+    def test_it_never_stores_a_response_that_used_a_csrf_token(self):
+        def view_with_token(request):
+            get_token(request)
+            return HttpResponse("a form")
+
+        request = RequestFactory().get(self.url)
+        request.COOKIES["csrftoken"] = "x" * 32  # an existing cookie: no Set-Cookie would warn us
+        PublicPageCacheMiddleware(view_with_token)(request)
+        self.assertEqual(len([key for key in cache._cache if "public-pages:" in key and "generation" not in key]), 0)
+
+    def test_the_api_is_cached_per_format(self):
+        url = reverse("api:topic-list")
+        json_response = self.assert_cached(url)
+        self.assertEqual(json_response["Content-Type"], "application/json")
+        self.assertEqual(json.loads(json_response.content)["count"], 1)
+        html = Client(headers={"Accept": "text/html"}).get(url)
+        self.assertTrue(html["Content-Type"].startswith("text/html"))
+
+    def test_it_is_off_when_page_cache_seconds_is_zero(self):
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            Client().get(self.url)
+            self.assertGreater(self.queries_for(self.url), 0)
+
+    def test_only_public_pages_are_cached(self):
+        self.assertTrue(is_public_page("historiography:question-detail"))
+        self.assertTrue(is_public_page("api:argument-list"))
+        self.assertFalse(is_public_page("api:schema"))
+        self.assertFalse(is_public_page("historiography:submission-edit"))
+        self.assertFalse(is_public_page("login"))
+        for name in PUBLIC_PAGES:  # every name is a route
+            with self.subTest(name=name):
+                self.assertTrue(any(name == f"historiography:{p.name}" for p in urlpatterns))
+
+
+class MinimalViewTests(BaseTestCase):
+    def test_it_renders_the_benchmark_baseline_without_queries(self):
+        with self.assertNumQueries(0):
+            response = minimal(RequestFactory().get("/bench/minimal/"))
+        self.assertContains(response, "<li>three</li>")
