@@ -2,10 +2,11 @@
 already scoped to the user, so another course's object is a 404, not a leak; a member of
 the course who lacks the role gets a 403."""
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Assignment, Course, Submission
+from .models import Assignment, Course, PeerVisibility, SideAllocation, Submission, SubmissionStatus
 from .services import INSTRUCTOR
 
 
@@ -29,12 +30,40 @@ def get_assignment(user, pk, *, teaching=False) -> Assignment:
 
 
 def get_submission(user, pk) -> Submission:
-    """A submission for its author or the course's instructors; nobody else (a student
-    never sees another student's draft)."""
-    queryset = Submission.objects.select_related("assignment__course", "assignment__question", "student", "position")
+    """A submission for its author (for a consensus: every member of the group) or the
+    course's instructors; nobody else (a student never sees another student's draft)."""
+    queryset = Submission.objects.select_related(
+        "assignment__course", "assignment__question", "student", "position", "group"
+    )
     submission = get_object_or_404(queryset, pk=pk)
     teaches = submission.assignment.course.instructors.filter(pk=user.pk).exists()
-    if not teaches and submission.student_id != user.pk:
+    authors = submission.student_id == user.pk or (
+        submission.group_id is not None and SideAllocation.objects.filter(group_id=submission.group_id, student_id=user.pk).exists()
+    )
+    if not teaches and not authors:
         raise Http404("No such submission.")
     submission.user_teaches = teaches
     return submission
+
+
+def can_read_board(user, assignment: Assignment, phase: int, now) -> bool:
+    """Instructors always; classmates as the assignment's peer visibility says: after the
+    phase's deadline, or once their own case for the phase is submitted."""
+    if assignment.user_teaches:
+        return True
+    if assignment.peer_visibility == PeerVisibility.AFTER_DEADLINE:
+        return assignment.is_past_due(now, phase)
+    if assignment.peer_visibility == PeerVisibility.AFTER_SUBMITTING:
+        own = Q(student_id=user.pk) | Q(group__allocations__student_id=user.pk)
+        return Submission.objects.filter(own, assignment=assignment, phase=phase, status=SubmissionStatus.SUBMITTED).exists()
+    return False
+
+
+def check_board(user, assignment: Assignment, phase: int, now) -> None:
+    if not can_read_board(user, assignment, phase, now):
+        raise PermissionDenied(
+            {
+                PeerVisibility.AFTER_DEADLINE: "The class board opens to students after the deadline.",
+                PeerVisibility.AFTER_SUBMITTING: "You can read your classmates' cases once you have submitted your own.",
+            }.get(assignment.peer_visibility, "Only the instructors read the submissions in this assignment.")
+        )

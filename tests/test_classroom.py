@@ -339,7 +339,7 @@ class BoardAndGradesTests(ClassroomTestCase):
 
     def test_an_open_board_shows_classmates_submitted_cases_never_drafts(self):
         Assignment.objects.filter(pk=self.assignment.pk).update(
-            board_open=True, opens_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(days=1)
+            peer_visibility="after_deadline", opens_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(days=1)
         )
         self.client.force_login(self.other_student)
         response = self.client.get(reverse("historiography:assignment-board", args=[self.assignment.pk]))
@@ -363,7 +363,7 @@ class AssignmentFormTests(ClassroomTestCase):
         data = {
             "title": "New debate", "question": self.question.pk, "positions": [self.side_a.pk, self.side_b.pk],
             "instructions": "Argue.", "evidence_minimum": 3, "opens_at": "2030-01-01T09:00", "due_at": "2030-01-08T17:00",
-            "allocation": "balanced",
+            "allocation": "balanced", "mode": "debate", "peer_visibility": "instructors",
         }
         response = self.client.post(url, data)
         assignment = Assignment.objects.get(title="New debate")
@@ -389,6 +389,7 @@ class AssignmentFormTests(ClassroomTestCase):
         self.client.post(reverse("historiography:assignment-create", args=[self.course.pk]), {
             "title": "Tokyo", "question": self.question.pk, "positions": [self.side_a.pk, self.side_b.pk],
             "evidence_minimum": 1, "opens_at": "2030-01-01T09:00", "due_at": "2030-01-02T09:00", "allocation": "by_hand",
+            "mode": "debate", "peer_visibility": "instructors",
         })
         due = Assignment.objects.get(title="Tokyo").due_at
         self.assertEqual(due.astimezone(timezone.get_fixed_timezone(0)).hour, 0)  # 09:00 in Tokyo is 00:00 UTC
