@@ -14,6 +14,7 @@ from historiography.models import (
     ArgumentRelation,
     Estimate,
     Historian,
+    Position,
     Question,
     School,
     Status,
@@ -58,6 +59,32 @@ class DatasetTests(TestCase):
                 self.assertTrue(argument.source_section.strip())
                 if seed_names:
                     self.assertIn(argument.source_document, seed_names)
+
+    def test_every_question_says_where_the_scholarship_stands_and_from_where(self):
+        seed_names = {path.name for path in SEEDS.glob("*.txt")}
+        for question in Question.objects.all():
+            with self.subTest(question=question.slug):
+                self.assertTrue(question.standing_basis.strip())
+                self.assertTrue(question.standing_source_section.strip())
+                self.assertTrue(question.standing_source_document.endswith(".txt"))
+                self.assertIn(question.standing_source_document, question.standing_basis)  # cited by file name
+                if seed_names:
+                    self.assertIn(question.standing_source_document, seed_names)
+
+    def test_every_marked_position_says_why_naming_the_seed(self):
+        marked = Position.objects.exclude(standing="")
+        self.assertTrue(marked.exists())
+        for position in marked:
+            with self.subTest(position=str(position)):
+                self.assertRegex(position.standing_note, r"\d{3}_[0-9a-f]+\.txt")
+
+    def test_the_consensus_ranges_the_seeds_report_are_bands(self):
+        bands = {(e.measure, e.low, e.high) for e in Estimate.objects.published().filter(is_consensus=True)}
+        self.assertIn(("Total deaths under Stalin", 6_000_000, 20_000_000), bands)
+        self.assertIn(("Gulag deaths", 1_500_000, 1_700_000), bands)
+        for estimate in Estimate.objects.filter(is_consensus=True):
+            with self.subTest(estimate=estimate.slug):
+                self.assertIn(estimate.source_document, estimate.source)
 
     def test_every_public_page_renders(self):
         urls = [reverse("historiography:home"), reverse("historiography:argument-list"), reverse("historiography:historian-list"),
