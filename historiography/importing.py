@@ -193,6 +193,9 @@ def _parse(name: str, file_order: int, content: str | list, problems: list[Probl
             problem("has no “model” (e.g. “historiography.argument”)")
             continue
         model = _importable_model(label)
+        if model is None and _is_model(label):
+            problem(f"“{label}” is not part of the scholarship and cannot be imported")
+            continue
         if model is None:
             problem(f"unknown model “{label}”{_suggest(label.lower(), _importable_labels())}")
             continue
@@ -232,6 +235,13 @@ def _importable_model(label: str):
     if not hasattr(model._default_manager, "get_by_natural_key"):
         return None
     return model
+
+
+def _is_model(label: str) -> bool:
+    try:
+        return bool(apps.get_model(label))
+    except (LookupError, ValueError):
+        return False
 
 
 def _importable_labels() -> list[str]:
