@@ -397,7 +397,7 @@ def _validate(entry: Entry, exclude: set[str]) -> dict[str, str]:
         try:
             constraint.validate(model, instance, exclude=exclude)
         except ValidationError as error:
-            values = ", ".join(f"{name}={getattr(instance, name, None)!r}" for name in _constraint_fields(constraint))
+            values = ", ".join(f"{name}={_show_value(getattr(instance, name, None))}" for name in _constraint_fields(constraint))
             found.setdefault(NON_FIELD_ERRORS, " ".join(error.messages) + (f" ({values})" if values else ""))
     if entry.exists and not found:
         entry.changed = _has_changed(entry)
@@ -431,7 +431,7 @@ def _check_unique_within_import(entries: list[Entry], problems: list[Problem]) -
             values = tuple(_identity(getattr(entry.instance, name)) for name in names)
             first = seen.setdefault((entry.model, names, values), entry)
             if first is not entry:
-                shown = ", ".join(f"{name} {getattr(entry.instance, name)!s}" for name in names)
+                shown = ", ".join(f"{name} {_show_value(getattr(entry.instance, name))}" for name in names)
                 elsewhere = "" if first.file == entry.file else f" of {first.file}"
                 message = f"duplicate: {shown} is also used by object {first.index}{elsewhere}"
                 problems.append(Problem(entry.file, message, entry.where, (entry.file_order, entry.index - 1)))
@@ -465,6 +465,12 @@ def _constraint_fields(constraint) -> list[str]:
 
     walk(getattr(constraint, "condition", None))
     return list(dict.fromkeys(names))
+
+
+def _show_value(value) -> str:
+    if isinstance(value, models.Model) and hasattr(value, "natural_key"):
+        return json.dumps(list(value.natural_key()), ensure_ascii=False)
+    return repr(value)
 
 
 def _show_key(key: tuple) -> str:

@@ -450,7 +450,6 @@ def feedback_save(*, submission: Submission, author, comment: str, grade: str, r
     feedback.save()
     return feedback
 
-
 # --- Importing scholarship -----------------------------------------------------------
 
 
@@ -487,5 +486,6 @@ def scholarship_import(*, files: list | tuple = (), data: dict | None = None, dr
                 getattr(entry.instance, name).set(targets)
         except DatabaseError as error:
             # A rule only the database knew: raising rolls the whole import back.
-            raise ScholarshipImportError([importing.Problem(entry.file, f"refused by the database: {error}", entry.where)]) from error
+            problem = importing.Problem(entry.file, f"refused by the database: {str(error).splitlines()[0]}", entry.where)
+            raise ScholarshipImportError([problem]) from error
     return plan.summary(written=True)

@@ -252,7 +252,7 @@ class DuplicateTests(ImportTestCase):
     def test_it_reports_two_new_objects_sharing_a_unique_field(self):
         objects = ww1()
         objects.append({"model": "taggit.tag", "fields": {"name": "War aims", "slug": "war-aims"}})
-        self.assertRefused(objects, "taggit.tag “War aims”: duplicate: slug war-aims is also used by object 13")
+        self.assertRefused(objects, "taggit.tag “War aims”: duplicate: slug 'war-aims' is also used by object 13")
 
     def test_it_reports_a_unique_field_taken_in_the_database(self):
         Tag.objects.create(name="aims of war", slug="war-aims")

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, question, **options):
         question = Question.objects.published().filter(slug=question).first() or Question.objects.published().first()
         if question is None:
-            raise CommandError("No published question: load the dataset first (manage.py loaddata fixtures/stalinism.json).")
+            raise CommandError("No published question: load the dataset first (manage.py import_scholarship fixtures/stalinism.json).")
         instructor = self.user(*INSTRUCTOR, role=services.INSTRUCTOR)
         students = [self.user(*student, role=services.STUDENT) for student in STUDENTS]
         editor = self.user(*EDITOR, role=services.EDITOR, is_staff=True)
