@@ -450,6 +450,7 @@ def feedback_save(*, submission: Submission, author, comment: str, grade: str, r
     feedback.save()
     return feedback
 
+
 # --- Importing scholarship -----------------------------------------------------------
 
 
