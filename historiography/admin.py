@@ -122,7 +122,7 @@ class WorkAdmin(admin.ModelAdmin):
 
 class PositionInline(admin.TabularInline):
     model = Position
-    fields = ["order", "label", "slug", "summary"]
+    fields = ["order", "label", "slug", "summary", "standing", "standing_note"]
     prepopulated_fields = {"slug": ["label"]}
     extra = 0
 
@@ -139,7 +139,10 @@ class QuestionAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["topic", "title", "slug", "order", "status"]}),
         ("For students", {"fields": ["background"]}),
-        ("Where the scholarship stands", {"fields": ["standing", "standing_basis"]}),
+        (
+            "Where the scholarship stands",
+            {"fields": ["standing", "standing_basis", "standing_source_document", "standing_source_section"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -152,8 +155,8 @@ class QuestionAdmin(PublishableAdmin):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
-    list_display = ["label", "question", "order"]
-    list_filter = ["question__topic", "question"]
+    list_display = ["label", "question", "order", "standing"]
+    list_filter = ["standing", "question__topic", "question"]
     search_fields = ["label", "question__title"]
     autocomplete_fields = ["question"]
     inlines = [ArgumentInline]
@@ -241,13 +244,13 @@ class ArgumentRelationAdmin(admin.ModelAdmin):
 
 @admin.register(Estimate)
 class EstimateAdmin(PublishableAdmin):
-    list_display = ["measure", "source", "low", "high", "unit", "year", "basis", "status"]
-    list_filter = ["status", "basis", "question"]
+    list_display = ["measure", "source", "low", "high", "unit", "year", "basis", "is_consensus", "status"]
+    list_filter = ["status", "basis", "is_consensus", "question"]
     list_select_related = ["question"]
     search_fields = ["measure", "source", "note"]
     autocomplete_fields = ["question", "historian", "work"]
     fieldsets = [
         (None, {"fields": ["question", "slug", "measure", "status"]}),
-        ("Figure", {"fields": ["low", "high", "unit", "year", "basis", "note"]}),
+        ("Figure", {"fields": ["low", "high", "unit", "year", "basis", "is_consensus", "note"]}),
         ("Source", {"fields": ["source", "historian", "work", "source_document", "source_section"]}),
     ]

@@ -3,6 +3,8 @@
 Expected answers: "login" (redirect to log in), 403 (a member of the course without the
 role), 404 (outside the course: its existence is not even confirmed), or 200/302 (allowed;
 302 for POSTs that redirect after doing their work)."""
+from datetime import timedelta
+
 from django.contrib.auth.models import User
 from django.urls import reverse
 
@@ -31,6 +33,17 @@ MATRIX = [
     ("submission-edit", "get", "assignment", ["login", 200, 200, 404, 403, 404, 404]),
     ("submission-detail", "get", "submission", ["login", 200, 404, 404, 200, 404, 404]),
     ("submission-detail", "post", "submission", ["login", 403, 404, 404, 302, 404, 404]),
+    # Structured Academic Controversy and grade release
+    ("course-student", "get", "course_student", ["login", 403, 403, 404, 200, 404, 404]),
+    ("course-student", "post", "course_student", ["login", 403, 403, 404, 302, 404, 404]),
+    ("assignment-groups", "get", "controversy", ["login", 403, 403, 404, 200, 404, 404]),
+    # 200: the groups are fixed (a consensus exists), so the page says so instead of redirecting
+    ("assignment-groups", "post", "controversy", ["login", 403, 403, 404, 200, 404, 404]),
+    ("assignment-end-phase", "post", "controversy", ["login", 403, 403, 404, 302, 404, 404]),
+    ("feedback-release", "post", "assignment", ["login", 403, 403, 404, 302, 404, 404]),
+    ("assignment-board-phase", "get", "controversy_phase_2", ["login", 403, 403, 404, 200, 404, 404]),
+    ("submission-edit-phase", "get", "controversy_phase_2", ["login", 200, 200, 404, 403, 404, 404]),
+    ("submission-detail", "get", "consensus", ["login", 200, 200, 404, 200, 404, 404]),
 ]
 
 
@@ -43,12 +56,28 @@ class PermissionMatrixTests(ClassroomTestCase):
         services.course_join(student=cls.outsider, code=other_course.join_code)
         cls.submission = services.submission_start(assignment=cls.assignment, student=cls.student)
         services.submission_save(submission=cls.submission, version=cls.submission.version, statement="private draft", comments={}, removed=set())
-        cls.pks = {"course": cls.course.pk, "assignment": cls.assignment.pk, "submission": cls.submission.pk}
+        controversy = services.assignment_create(
+            course=cls.course, question=cls.question, positions=[cls.side_a, cls.side_b], title="Controversy",
+            mode="controversy", opens_at=cls.assignment.opens_at, due_at=cls.assignment.due_at,
+            swap_due_at=cls.assignment.due_at + timedelta(days=1), consensus_due_at=cls.assignment.due_at + timedelta(days=2),
+        )
+        services.assignment_allocate(assignment=controversy, sides={cls.student: cls.side_a, cls.other_student: cls.side_b})
+        services.groups_form(assignment=controversy, size=2)
+        consensus = services.submission_start(assignment=controversy, student=cls.student, phase=3)
+        cls.pks = {
+            "course": [cls.course.pk],
+            "course_student": [cls.course.pk, cls.student.pk],
+            "assignment": [cls.assignment.pk],
+            "submission": [cls.submission.pk],
+            "controversy": [controversy.pk],
+            "controversy_phase_2": [controversy.pk, 2],
+            "consensus": [consensus.pk],
+        }
 
     def test_every_classroom_url_for_every_user(self):
-        self.assertEqual(len(MATRIX), 17)
+        self.assertEqual(len(MATRIX), 26)
         for name, method, pk_of, expected in MATRIX:
-            url = reverse(f"historiography:{name}", args=[self.pks[pk_of]] if pk_of else [])
+            url = reverse(f"historiography:{name}", args=self.pks[pk_of] if pk_of else [])
             for who, answer in zip(USERS, expected, strict=True):
                 with self.subTest(url=name, method=method, user=who):
                     self.client.logout()
@@ -67,6 +96,7 @@ class PermissionMatrixTests(ClassroomTestCase):
             "side-choose": {"position": self.side_a.pk},
             "evidence-add": {"argument": self.arguments_a[0].slug},
             "submission-detail": {"comment": "ok", "grade": "B"},
+            "assignment-groups": {"method": "auto", "size": 2},
         }.get(name, {})
 
     def test_another_students_draft_never_shows(self):
