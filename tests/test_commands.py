@@ -21,8 +21,8 @@ class LoadDemoTests(TestCase):
 
         course = Course.objects.get()
         self.assertEqual(course.instructors.get().username, "demo-instructor")
-        self.assertEqual(course.enrollments.count(), 2)
-        assignment = Assignment.objects.get(course=course)
+        self.assertEqual(course.enrollments.count(), 4)
+        assignment = Assignment.objects.get(course=course, mode="debate")
         self.assertEqual(assignment.question, question)
         sides = SideAllocation.objects.filter(assignment=assignment)
         self.assertEqual(sorted(sides.values_list("student__username", flat=True)), ["demo-student-1", "demo-student-2"])
@@ -30,9 +30,18 @@ class LoadDemoTests(TestCase):
         self.assertTrue(assignment.is_open(timezone.now()) and not assignment.is_past_due(timezone.now()))
         self.assertTrue(User.objects.get(username="demo-student-1").check_password("debate-demo-2026"))
         self.assertTrue(User.objects.get(username="demo-editor").is_staff)
-        for username in ["demo-instructor", "demo-student-1", "demo-student-2", "demo-editor"]:
+        for username in ["demo-instructor", "demo-student-1", "demo-student-2", "demo-student-4", "demo-editor"]:
             self.assertIn(username, out.getvalue())
         self.assertIn(course.join_code, out.getvalue())
+
+        # The controversy: two a side, paired across the sides, phase 1 running.
+        controversy = Assignment.objects.get(course=course, mode="controversy")
+        self.assertEqual(controversy.current_phase(timezone.now()), 1)
+        pairs = {}
+        for allocation in SideAllocation.objects.filter(assignment=controversy).select_related("group"):
+            pairs.setdefault(allocation.group.number, set()).add(allocation.position_id)
+        self.assertEqual(len(pairs), 2)
+        self.assertTrue(all(len(sides) == 2 for sides in pairs.values()), "each pair argued opposite sides")
 
     def test_running_it_again_changes_nothing(self):
         make_question(slug="lenin-stalin-continuity")
