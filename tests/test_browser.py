@@ -182,3 +182,154 @@ class ClassroomFlowInChromium(StaticLiveServerTestCase):
         page.goto(url)
         expect(page.locator(".copy-button")).to_have_count(0)
         self.assertIn("@misc{", page.locator("#cite-bibtex").input_value())
+
+
+class ControversyInChromium(ClassroomFlowInChromium):
+    """A Structured Academic Controversy run through all three phases in the browser,
+    with a screenshot at each step (screenshots/controversy-*.png, git-ignored)."""
+
+    def test_copy_buttons_copy_citations_and_the_page_works_without_them(self):
+        pass  # inherited; run once in the parent class
+
+    def test_instructor_assigns_student_argues_instructor_grades_student_reads(self):
+        pass  # inherited; run once in the parent class
+
+    def shot(self, page, name):
+        folder = Path(settings.BASE_DIR) / "screenshots"
+        folder.mkdir(exist_ok=True)
+        page.screenshot(path=str(folder / f"controversy-{name}.png"), full_page=True)
+
+    def add_evidence(self, page, historian):
+        page.get_by_role("button", name="Add to my evidence").filter(has_text=f"{historian}'s argument").click()
+        from playwright.sync_api import expect
+
+        expect(page.locator(".messages")).to_contain_text(f"Added {historian}")
+
+    def test_three_phases_argue_swap_consensus_then_grades(self):
+        from playwright.sync_api import expect
+
+        from historiography import services
+        from historiography.models import Assignment, Phase, SideAllocation
+
+        course = services.course_create(instructor=self.instructor, title="Soviet history seminar")
+        for username, name in [("ana", "Ana"), ("ben", "Ben")]:
+            user = User.objects.create_user(username, password=PASSWORD, first_name=name)
+            services.course_join(student=user, code=course.join_code)
+
+        # The instructor sets a controversy: three deadlines, cases visible once submitted, anonymous.
+        teacher = self.page_for("teacher")
+        teacher.goto(self.live_server_url + course.get_absolute_url())
+        teacher.click("text=New debate assignment")
+        teacher.fill("#id_title", "Continuity controversy")
+        teacher.select_option("#id_question", label=self.question.title)
+        teacher.check(f"input[name=positions][value='{self.continuity.pk}']")
+        teacher.check(f"input[name=positions][value='{self.discontinuity.pk}']")
+        teacher.check("input[name=mode][value=controversy]")
+        teacher.fill("#id_evidence_minimum", "1")
+        now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        for field, delta in [("opens_at", -1), ("due_at", 24), ("swap_due_at", 48), ("consensus_due_at", 72)]:
+            teacher.fill(f"#id_{field}", (now + timedelta(hours=delta)).strftime("%Y-%m-%dT%H:%M"))
+        teacher.select_option("#id_allocation", value="balanced")
+        teacher.check("input[name=peer_visibility][value=after_submitting]")
+        teacher.check("#id_anonymous_peers")
+        teacher.click("main button[type=submit]")
+        expect(teacher.locator(".messages")).to_contain_text("Assignment created")
+        assignment_url = teacher.url
+        assignment = Assignment.objects.get(title="Continuity controversy")
+        self.assertTrue(assignment.is_controversy)
+
+        teacher.click("text=Allocate sides")
+        teacher.click("text=Allocate at random")
+        expect(teacher.locator(".messages")).to_contain_text("Sides allocated to 2 students")
+        teacher.click("text=Consensus groups")
+        teacher.click("text=Form groups across the sides")
+        expect(teacher.locator(".messages")).to_contain_text("1 group formed")
+        teacher.goto(assignment_url)
+        self.shot(teacher, "1-instructor-assignment")
+        sides = {a.student.username: a.position for a in SideAllocation.objects.filter(assignment=assignment).select_related("student", "position")}
+        self.assertNotEqual(sides["ana"], sides["ben"])
+        historian = {self.continuity.pk: "Richard Pipes", self.discontinuity.pk: "Stephen F. Cohen"}
+
+        # Phase 1: each argues the allocated side and submits.
+        students = {}
+        for username in ("ana", "ben"):
+            page = self.page_for(username)
+            students[username] = page
+            page.goto(self.live_server_url + assignment.get_absolute_url())
+            expect(page.locator(".assignment-status")).to_contain_text("Phase 1: Argue your side")
+            self.add_evidence(page, historian[sides[username].pk])
+            page.click("text=Write phase 1")
+            page.fill("#id_statement", f"The phase-1 case for {sides[username].label}.")
+            page.click("button[name=submit]")
+            expect(page.locator(".messages")).to_contain_text("Submitted")
+        self.shot(students["ana"], "2-student-phase-1-submitted")
+
+        # The instructor moves the class on to phase 2.
+        teacher.goto(assignment_url)
+        teacher.click("text=End phase 1 now")
+        expect(teacher.locator(".messages")).to_contain_text("Phase 2 (Swap: argue the other side) is open")
+
+        # Phase 2: Ana argues Ben's side, with Ben's phase-1 case beside the editor.
+        for username, other in (("ana", "ben"), ("ben", "ana")):
+            page = students[username]
+            page.goto(self.live_server_url + assignment.get_absolute_url())
+            expect(page.locator(".assignment-status")).to_contain_text(f"Now (Swap: argue the other side): {sides[other].label}")
+            self.add_evidence(page, historian[sides[other].pk])
+            page.click("text=Write phase 2")
+            expect(page.locator(".cases-in-view")).to_contain_text(f"The phase-1 case for {sides[other].label}.")
+            if username == "ana":
+                self.shot(page, "3-student-swap-with-partners-case")
+            page.fill("#id_statement", f"Swapped: now arguing {sides[other].label}.")
+            page.click("button[name=submit]")
+            expect(page.locator(".messages")).to_contain_text("Submitted")
+
+        # Classmates' cases are readable once one's own is submitted, and anonymous.
+        page = students["ana"]
+        page.goto(self.live_server_url + assignment.get_absolute_url())
+        page.click("text=Read the class board")
+        expect(page.locator("main")).to_contain_text("Classmate 1")
+        expect(page.locator("main")).not_to_contain_text("Ben")
+
+        teacher.goto(assignment_url)
+        teacher.click("text=End phase 2 now")
+        expect(teacher.locator(".messages")).to_contain_text("Phase 3 (Consensus) is open")
+
+        # Phase 3: one consensus for the pair; Ana drafts it citing both sides, Ben submits it.
+        page = students["ana"]
+        page.goto(self.live_server_url + assignment.get_absolute_url())
+        self.add_evidence(page, "Richard Pipes")
+        self.add_evidence(page, "Stephen F. Cohen")
+        page.click("text=Write phase 3")
+        expect(page.locator("h1")).to_contain_text("Our consensus: Group 1")
+        page.fill("#id_statement", "Lenin made Stalin possible; he did not make him inevitable.")
+        page.click("button[name=save]")
+        expect(page.locator(".messages")).to_contain_text("Draft saved")
+        self.shot(page, "4-consensus-editor")
+        page = students["ben"]
+        page.goto(self.live_server_url + assignment.get_absolute_url())
+        page.click("text=Write phase 3")
+        expect(page.locator("#id_statement")).to_have_value("Lenin made Stalin possible; he did not make him inevitable.")
+        page.click("button[name=submit]")
+        expect(page.locator(".messages")).to_contain_text("Submitted")
+
+        # The instructor reads each phase's board, grades the consensus, holds it, then returns all.
+        teacher.goto(self.live_server_url + f"/assignments/{assignment.pk}/board/phase-2/")
+        expect(teacher.locator("main")).to_contain_text("Ana")
+        teacher.goto(self.live_server_url + f"/assignments/{assignment.pk}/board/phase-3/")
+        expect(teacher.locator(".group-card")).to_contain_text("submitted")
+        self.shot(teacher, "5-board-consensus")
+        teacher.click("text=Open and give feedback")
+        teacher.fill("#id_comment", "A real synthesis of both sides.")
+        teacher.fill("#id_grade", "A")
+        teacher.click("text=Save feedback")
+        expect(teacher.locator(".messages")).to_contain_text("held")
+        students["ana"].goto(self.live_server_url + assignment.get_absolute_url())
+        expect(students["ana"].locator(".assignment-status")).not_to_contain_text("Grade: A")
+        teacher.goto(assignment_url)
+        teacher.click("text=Return all 1 held feedback")
+        expect(teacher.locator(".messages")).to_contain_text("Returned 1 held feedback")
+        for username in ("ana", "ben"):
+            students[username].goto(self.live_server_url + assignment.get_absolute_url())
+            expect(students[username].locator(".assignment-status")).to_contain_text("Grade: A")
+        self.shot(students["ben"], "6-student-reads-consensus-grade")
+        self.assertEqual(assignment.submissions.filter(phase=Phase.CONSENSUS).get().feedback.grade, "A")

@@ -696,8 +696,11 @@ def _group_rows(assignment):
 def _anonymise(request, assignment, student_ids):
     """Classmate numbers, stable within the assignment and not in roster order, for
     boards shown to students of an anonymous assignment."""
-    order = sorted(student_ids, key=lambda pk: hashlib.sha256(f"{assignment.pk}:{pk}".encode()).hexdigest())
-    return {pk: ("You" if pk == request.user.pk else f"Classmate {index}") for index, pk in enumerate(order, start=1)}
+    others = sorted(
+        {pk for pk in student_ids if pk != request.user.pk},
+        key=lambda pk: hashlib.sha256(f"{assignment.pk}:{pk}".encode()).hexdigest(),
+    )
+    return {request.user.pk: "You", **{pk: f"Classmate {index}" for index, pk in enumerate(others, start=1)}}
 
 
 @login_required
