@@ -18,6 +18,7 @@ from .models import (
     Allocation,
     Argument,
     Assignment,
+    AssignmentMode,
     Citation,
     Course,
     DebateGroup,
@@ -108,6 +109,8 @@ def assignment_create(*, course: Course, positions, **fields) -> Assignment:
 def assignment_update(*, assignment: Assignment, positions, **fields) -> Assignment:
     positions = list(positions)
     _check_positions(fields.get("question", assignment.question), positions)
+    if fields.get("mode", assignment.mode) != AssignmentMode.CONTROVERSY and assignment.submissions.exclude(phase=Phase.ARGUE).exists():
+        raise ServiceError("Students have started phase 2 or 3, so this assignment stays a controversy.")
     for name, value in fields.items():
         setattr(assignment, name, value)
     assignment.save()

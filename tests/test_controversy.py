@@ -168,6 +168,15 @@ class PhaseTests(ControversyTestCase):
         response = self.client.post(url, follow=True)
         self.assertContains(response, "Every phase of this assignment has already ended.")
 
+    def test_a_started_controversy_cannot_become_a_plain_debate(self):
+        services.submission_start(assignment=self.assignment, student=self.student, phase=Phase.SWAP)
+        with self.assertRaisesMessage(ServiceError, "stays a controversy"):
+            services.assignment_update(
+                assignment=self.assignment, positions=[self.side_a, self.side_b], mode=AssignmentMode.DEBATE,
+                swap_due_at=None, consensus_due_at=None,
+            )
+        self.assertTrue(Assignment.objects.get(pk=self.assignment.pk).is_controversy)
+
     def test_students_cannot_end_a_phase(self):
         self.client.force_login(self.student)
         response = self.client.post(reverse("historiography:assignment-end-phase", args=[self.assignment.pk]))

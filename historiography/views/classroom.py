@@ -168,7 +168,9 @@ def my_assignments(request):
             Prefetch("allocations", queryset=SideAllocation.objects.filter(student=request.user).select_related("position"), to_attr="my_allocations"),
             Prefetch(
                 "submissions",
-                queryset=Submission.objects.filter(Q(student=request.user) | Q(group__allocations__student=request.user))
+                queryset=Submission.objects.filter(
+                    Q(student=request.user, group__isnull=True) | Q(group__allocations__student=request.user)
+                )
                 .select_related("feedback")
                 .order_by("phase"),
                 to_attr="my_submissions",
