@@ -28,6 +28,7 @@ urlpatterns = [
     path("questions/<slug:slug>/bibliography.json", exports.question_bibliography, name="question-bibliography"),
     path("questions/<slug:slug>/handout/", exports.question_handout, name="question-handout"),
     path("questions/<slug:slug>/aif.json", exports.question_aif, name="question-aif"),
+    path("questions/<slug:slug>/argdown", exports.question_argdown, name="question-argdown"),
     path("compare/schools/", compare.compare_schools, name="compare-schools"),
     path("compare/historians/", compare.compare_historians, name="compare-historians"),
     path("timeline/", compare.debate_timeline, name="timeline"),

@@ -5,12 +5,13 @@ import json
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from .. import aif, citations
+from .. import aif, argdown, citations
 from ..models import Argument, ArgumentRelation, Question, Work
 
 CSL_CONTENT_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
 BIBTEX_CONTENT_TYPE = "application/x-bibtex; charset=utf-8"
 RIS_CONTENT_TYPE = "application/x-research-info-systems; charset=utf-8"
+ARGDOWN_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 def _download(content, content_type, filename):
@@ -109,3 +110,15 @@ def question_aif(request, slug):
     response = JsonResponse(graph, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{question.slug}.aif.json"'
     return response
+
+
+def question_argdown(request, slug):
+    """The question as Argdown text: positions, arguments with their quotations and
+    notes, and the relations between them."""
+    question = _published_question(slug)
+    arguments = list(_question_sources(question))
+    relations = ArgumentRelation.objects.filter(source__in=arguments, target__in=arguments)
+    text = argdown.question_argdown(
+        question, list(question.positions.all()), arguments, relations, url=request.build_absolute_uri(question.get_absolute_url())
+    )
+    return _download(text, ARGDOWN_CONTENT_TYPE, f"{question.slug}.argdown")
