@@ -41,6 +41,29 @@ class Bar:
 
 
 @dataclass
+class Band:
+    """A consensus range drawn behind a group's bars, across its whole height, with its
+    label as text (a band is told from a bar by its shape and words, not its colour)."""
+
+    estimate: object
+    x: float
+    width: float
+    y: float
+    height: float
+    label: str
+    label_x: float
+    label_y: float
+
+    @property
+    def right(self):
+        return self.x + self.width
+
+    @property
+    def bottom(self):
+        return self.y + self.height
+
+
+@dataclass
 class Tick:
     x: float
     label: str
@@ -51,6 +74,7 @@ class EstimateGroup:
     measure: str
     y: float
     bars: list = field(default_factory=list)
+    bands: list = field(default_factory=list)
     ticks: list = field(default_factory=list)
     axis_y: float = 0
 
@@ -71,6 +95,10 @@ class EstimateChart:
     plot_x: int = LABEL_WIDTH
     plot_width: int = PLOT_WIDTH
 
+    @property
+    def bands(self):
+        return [band for group in self.groups for band in group.bands]
+
 
 def nice_max(value: int) -> int:
     """The next 'round' number at or above value: 1, 2, 2.5, 5 or 10 times a power of ten."""
@@ -87,20 +115,38 @@ def archival_kind(basis: str) -> str:
     return {Basis.PRE_ARCHIVAL: "pre", Basis.POST_ARCHIVAL: "post"}.get(basis, "other")
 
 
+def band_label(estimate) -> str:
+    return f"Consensus range: {figure_range(estimate)} ({estimate.source})"
+
+
 def estimate_chart(estimates) -> EstimateChart | None:
     """One group per measure (each with its own scale: executions and total deaths differ
     by orders of magnitude); within a group one bar per source from low to high, sorted.
-    The most disputed measures (those with the most sources) come first."""
-    sources = Counter(e.measure for e in estimates)
+    The most disputed measures (those with the most sources) come first. A consensus
+    estimate is not a source's bar but a band behind them all, labelled on its own row."""
+    sources = Counter(e.measure for e in estimates if not e.is_consensus)
     estimates = sorted(estimates, key=lambda e: (-sources[e.measure], e.measure, e.low, e.high, e.source))
     if not estimates:
         return None
+    chart_width = LABEL_WIDTH + PLOT_WIDTH + 130
     groups, y = [], 10.0
     for measure, rows in groupby(estimates, key=lambda e: e.measure):
         rows = list(rows)
         top = nice_max(max(e.high for e in rows))
         group = EstimateGroup(measure=measure, y=y)
         y += 24
+        consensus = [e for e in rows if e.is_consensus]
+        rows = [e for e in rows if not e.is_consensus]
+        band_top = y - 4
+        for estimate in consensus:
+            x = LABEL_WIDTH + PLOT_WIDTH * estimate.low / top
+            band_width = max(PLOT_WIDTH * (estimate.high - estimate.low) / top, 4)
+            label = band_label(estimate)
+            # Start the label at the band's left edge, pulled left if it would run off the chart
+            # (under 6.6px a character in the chart's 11px bold).
+            label_x = max(0.0, min(x, chart_width - 4 - 6.6 * len(label)))
+            group.bands.append(Band(estimate, x, band_width, band_top, 0, label, label_x, y + 13))
+            y += ROW_HEIGHT
         for estimate in rows:
             x = LABEL_WIDTH + PLOT_WIDTH * estimate.low / top
             width = max(PLOT_WIDTH * (estimate.high - estimate.low) / top, 4)  # a single figure still shows
@@ -108,10 +154,12 @@ def estimate_chart(estimates) -> EstimateChart | None:
             group.bars.append(Bar(estimate, x, width, y, label, figure_range(estimate), archival_kind(estimate.basis)))
             y += ROW_HEIGHT
         group.axis_y = y + 4
+        for band in group.bands:
+            band.height = group.axis_y - band.y
         group.ticks = [Tick(LABEL_WIDTH + PLOT_WIDTH * i / 4, figure(top * i // 4)) for i in range(5)]
         groups.append(group)
         y += GROUP_GAP
-    return EstimateChart(groups=groups, width=LABEL_WIDTH + PLOT_WIDTH + 130, height=int(y))
+    return EstimateChart(groups=groups, width=chart_width, height=int(y))
 
 
 # --- Timeline -------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""Where the scholarship stands: the question's state of the debate, positions marked as
+consensus, majority, minority or discredited wherever a position is named, and a
+consensus range drawn as a band behind the estimates."""
+from django.urls import reverse
+
+from historiography.charts import PLOT_WIDTH, band_label, estimate_chart, nice_max
+from historiography.models import Basis, PositionStanding, Standing
+
+from .base import BaseTestCase
+from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, make_question
+
+
+class StandingTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.question = make_question(
+            title="How many died?",
+            slug="death-toll",
+            standing=Standing.CONSENSUS,
+            standing_basis="Consensus on a range: 002_x.txt gives 6–20 million.",
+            standing_source_document="002_x.txt",
+            standing_source_section="Total Death Toll Estimates",
+        )
+        cls.high, cls.archival = cls.question.positions.all()
+        cls.high.standing, cls.high.standing_note = PositionStanding.MINORITY, "Above the range 002_x.txt reports."
+        cls.high.save()
+        cls.archival.standing, cls.archival.standing_note = PositionStanding.CONSENSUS, "The range 002_x.txt reports."
+        cls.archival.save()
+        cls.school = SchoolFactory(slug="totalitarian")
+        cls.other_school = SchoolFactory(slug="revisionist")
+        cls.conquest = HistorianFactory(name="Robert Conquest", slug="robert-conquest", schools=[cls.school])
+        cls.wheatcroft = HistorianFactory(name="Stephen Wheatcroft", slug="stephen-wheatcroft", schools=[cls.other_school])
+        ArgumentFactory(historian=cls.conquest, position=cls.high)
+        ArgumentFactory(historian=cls.wheatcroft, position=cls.archival)
+
+
+class QuestionPageStandingTests(StandingTestCase):
+    def test_it_shows_the_state_of_the_debate_with_its_source(self):
+        response = self.client.get(self.question.get_absolute_url())
+        self.assertContains(response, "<strong>Where the scholarship stands: Consensus.</strong> Consensus on a range: 002_x.txt gives 6–20 million.")
+        self.assertContains(response, "Source: 002_x.txt, “Total Death Toll Estimates”.")
+
+    def test_each_marked_position_has_a_badge_in_words_and_its_note(self):
+        response = self.client.get(self.question.get_absolute_url())
+        self.assertContains(response, '<span class="standing standing-minority">Minority view</span>')
+        self.assertContains(response, '<span class="standing standing-consensus">Scholarly consensus</span>')
+        self.assertContains(response, "Above the range 002_x.txt reports.")
+        self.assertContains(response, "The range 002_x.txt reports.")
+        grouped = self.client.get(self.question.get_absolute_url() + "?group=school")
+        self.assertContains(grouped, '<span class="standing standing-minority">Minority view</span>')
+
+    def test_an_unmarked_position_has_no_badge(self):
+        self.high.standing = ""
+        self.high.save()
+        response = self.client.get(self.question.get_absolute_url())
+        self.assertNotContains(response, "Minority view")
+
+    def test_the_handout_says_it_too(self):
+        response = self.client.get(reverse("historiography:question-handout", args=[self.question.slug]))
+        self.assertContains(response, "Source: 002_x.txt, “Total Death Toll Estimates”.")
+        self.assertContains(response, '<span class="standing standing-minority">Minority view</span>')
+        self.assertContains(response, "Above the range 002_x.txt reports.")
+
+
+class ComparisonStandingTests(StandingTestCase):
+    def test_the_schools_matrix_marks_positions(self):
+        response = self.client.get(reverse("historiography:compare-schools"), {"school": ["totalitarian", "revisionist"]})
+        self.assertContains(response, '<strong>Side 1</strong> <span class="standing standing-minority">Minority view</span>')
+        self.assertContains(response, '<strong>Side 2</strong> <span class="standing standing-consensus">Scholarly consensus</span>')
+
+    def test_the_historians_comparison_marks_positions(self):
+        response = self.client.get(reverse("historiography:compare-historians"), {"historian": ["robert-conquest", "stephen-wheatcroft"]})
+        self.assertContains(response, '<strong>Side 1</strong> <span class="standing standing-minority">Minority view</span>')
+        self.assertContains(response, '<strong>Side 2</strong> <span class="standing standing-consensus">Scholarly consensus</span>')
+
+
+class ConsensusBandTests(StandingTestCase):
+    def make_estimates(self):
+        conquest = EstimateFactory(question=self.question, measure="Total deaths", source="Conquest", low=20_000_000, high=20_000_000, basis=Basis.PRE_ARCHIVAL)
+        snyder = EstimateFactory(question=self.question, measure="Total deaths", source="Snyder", low=6_000_000, high=6_000_000)
+        consensus = EstimateFactory(
+            question=self.question, measure="Total deaths", source="Scholarly consensus as reported in 002_x.txt",
+            low=6_000_000, high=20_000_000, is_consensus=True, source_document="002_x.txt", source_section="Totals",
+        )
+        return conquest, snyder, consensus
+
+    def test_the_band_spans_the_range_behind_the_bars(self):
+        conquest, snyder, consensus = self.make_estimates()
+        chart = estimate_chart([conquest, consensus, snyder])
+        (group,) = chart.groups
+        self.assertEqual([bar.estimate for bar in group.bars], [snyder, conquest])  # not a bar
+        (band,) = group.bands
+        scale = PLOT_WIDTH / nice_max(20_000_000)
+        self.assertAlmostEqual(band.x, 250 + 6_000_000 * scale)
+        self.assertAlmostEqual(band.width, 14_000_000 * scale)
+        self.assertAlmostEqual(band.right, 250 + 20_000_000 * scale)
+        # From above the first bar to the axis: behind every bar of the group.
+        self.assertLess(band.y, min(bar.y for bar in group.bars))
+        self.assertEqual(band.bottom, group.axis_y)
+        self.assertEqual(band.label, "Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)")
+        self.assertEqual(band_label(consensus), band.label)
+        self.assertEqual(chart.width, 800)  # the band's geometry leaves the chart's alone
+
+    def test_a_consensus_does_not_count_as_a_source(self):
+        conquest, snyder, consensus = self.make_estimates()
+        executions = [EstimateFactory(question=self.question, measure="Executions", low=n, high=n) for n in (1, 2)]
+        chart = estimate_chart([conquest, snyder, consensus, *executions])
+        self.assertEqual([group.measure for group in chart.groups], ["Executions", "Total deaths"])  # a tie: by name
+
+    def test_the_page_draws_it_first_and_explains_it(self):
+        self.make_estimates()
+        response = self.client.get(self.question.get_absolute_url())
+        html = response.content.decode()
+        self.assertIn('<g class="consensus-band" data-low="6000000" data-high="20000000"', html)
+        self.assertLess(html.index('class="consensus-band"'), html.index('class="bar '))  # drawn behind the bars
+        self.assertIn(">Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)</text>", html)
+        self.assertIn("A shaded band with dashed edges, behind the bars and labelled “Consensus range”", html)  # <desc>
+        self.assertIn("Shaded band with dashed edges: the consensus range a source document reports", html)  # figcaption
+        self.assertIn('<strong class="standing standing-consensus">Consensus range</strong> Scholarly consensus as reported in 002_x.txt', html)  # table
+
+    def test_a_chart_without_a_consensus_says_nothing_of_bands(self):
+        EstimateFactory(question=self.question, measure="Total deaths", source="Conquest")
+        response = self.client.get(self.question.get_absolute_url())
+        self.assertNotContains(response, "consensus-band")
+        self.assertNotContains(response, "Shaded band")
