@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 
 # Only the scholarship: the classroom and the users never come from a file.
@@ -143,10 +143,11 @@ def plan_import(sources: Mapping[str, str | list]) -> Plan:
     ordered = serializers.sort_dependencies(app_list, allow_cycles=True)
 
     index: dict[type, dict[tuple, Entry]] = defaultdict(dict)
+    checked: dict = {}  # check constraint and values -> its error or None
     planned = []
     for model in ordered:
         for entry in by_model[model]:
-            _check(entry, index, problems)
+            _check(entry, index, problems, checked)
             planned.append(entry)
     _check_unique_within_import(planned, problems)
 
@@ -267,12 +268,13 @@ def _importable_fields(model) -> dict[str, models.Field]:
 # --- Checking one object -------------------------------------------------------------
 
 
-def _check(entry: Entry, index, problems: list[Problem]) -> None:
+def _check(entry: Entry, index, problems: list[Problem], checked: dict) -> None:
     model = entry.model
     allowed = _importable_fields(model)
     field_problems: dict[str, str] = {}
     assignments = []  # (attribute, value), replayed on the database row when there is one
     new_targets = set()  # foreign keys to objects created by this import: no row to check yet
+    resolved = set()  # foreign keys found above: no need to look them up again
 
     for name, value in entry.fields.items():
         f = allowed.get(name)
@@ -294,6 +296,8 @@ def _check(entry: Entry, index, problems: list[Problem]) -> None:
             target = _resolve(f, value, index, field_problems)
             if target is not None:
                 assignments.append((f.name, target))
+                if not f.remote_field.limit_choices_to:
+                    resolved.add(f.name)
                 if target.pk is None:
                     new_targets.add(f.name)
         else:
@@ -329,8 +333,11 @@ def _check(entry: Entry, index, problems: list[Problem]) -> None:
             if existing is not None:
                 _apply_to_existing(entry, existing, assignments)
 
-    if not duplicate:  # the one message says it all
-        for name, message in _validate(entry, exclude=set(field_problems) | new_targets).items():
+    if entry.exists:
+        entry.changed = bool(field_problems) or _has_changed(entry)
+    # A row the file leaves as it is was checked when it was written.
+    if not duplicate and entry.changed:  # and a duplicate's one message says it all
+        for name, message in _validate(entry, exclude=set(field_problems) | new_targets, resolved=resolved, checked=checked).items():
             field_problems.setdefault(name, message)
     for name, message in field_problems.items():
         subject = "" if name == NON_FIELD_ERRORS else f"{name}: "
@@ -374,7 +381,7 @@ def _apply_to_existing(entry: Entry, existing, assignments) -> None:
     entry.instance, entry.exists, entry.before = existing, True, before
 
 
-def _validate(entry: Entry, exclude: set[str]) -> dict[str, str]:
+def _validate(entry: Entry, exclude: set[str], resolved: set[str], checked: dict) -> dict[str, str]:
     """The model's own checks (full_clean, then each constraint), one message per field."""
     instance, model = entry.instance, entry.model
     found: dict[str, str] = {}
@@ -388,20 +395,46 @@ def _validate(entry: Entry, exclude: set[str]) -> dict[str, str]:
             )
             exclude = exclude | set(missing)
     try:
-        instance.full_clean(exclude=exclude, validate_constraints=False)
+        instance.full_clean(exclude=exclude | resolved, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             found.setdefault(name, " ".join(messages))
     exclude = exclude | set(found)
+    try:
+        instance.validate_unique(exclude=exclude)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            found.setdefault(name, " ".join(messages))
     for constraint in model._meta.constraints:
         try:
-            constraint.validate(model, instance, exclude=exclude)
+            _validate_constraint(constraint, instance, exclude, checked)
         except ValidationError as error:
             values = ", ".join(f"{name}={_show_value(getattr(instance, name, None))}" for name in _constraint_fields(constraint))
             found.setdefault(NON_FIELD_ERRORS, " ".join(error.messages) + (f" ({values})" if values else ""))
-    if entry.exists and not found:
-        entry.changed = _has_changed(entry)
     return found
+
+
+def _validate_constraint(constraint, instance, exclude: set[str], checked: dict) -> None:
+    model = type(instance)
+    if not isinstance(constraint, models.CheckConstraint):
+        constraint.validate(model, instance, exclude=exclude)
+        return
+    # A check is a query that sends every field of the row unless told which it reads: send
+    # only those, and ask once per set of values (a file repeats most of them). Should a
+    # field be missed here, the database still refuses the row when it is written.
+    reads = _constraint_fields(constraint)
+    if exclude & set(reads):
+        return  # as full_clean does: a field with a problem of its own is not checked further
+    unread = {f.name for f in model._meta.local_concrete_fields} - set(reads)
+    key = (constraint.name, model, tuple(getattr(instance, _attname(model, name), None) for name in reads))
+    if key not in checked:
+        try:
+            constraint.validate(model, instance, exclude=unread)
+            checked[key] = None
+        except ValidationError as error:
+            checked[key] = error
+    if checked[key] is not None:
+        raise checked[key]
 
 
 def _has_changed(entry: Entry) -> bool:
@@ -462,9 +495,19 @@ def _constraint_fields(constraint) -> list[str]:
             walk(node[1])
         elif isinstance(node, models.F):
             names.append(node.name.split("__")[0])
+        elif hasattr(node, "get_source_expressions"):
+            for expression in node.get_source_expressions():
+                walk(expression)
 
     walk(getattr(constraint, "condition", None))
     return list(dict.fromkeys(names))
+
+
+def _attname(model, name: str) -> str:
+    try:
+        return model._meta.get_field(name).attname
+    except FieldDoesNotExist:
+        return name
 
 
 def _show_value(value) -> str:
