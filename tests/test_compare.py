@@ -53,12 +53,13 @@ class CompareSchoolsTests(CompareTestCase):
                 self.assertEqual(len(list(response.context["messages"])), 1)
 
     def test_query_count_is_fixed(self):
-        # questions, the chosen schools, arguments, their historians' schools; the form's choices
-        with self.assertNumQueries(5):
+        # the chosen schools, questions, their positions, one row per argument and school,
+        # the representative quotations (historian and work joined); the form's choices
+        with self.assertNumQueries(6):
             self.client.get(self.url, {"school": ["totalitarian", "revisionist"]})
         for n in range(30):
             ArgumentFactory(historian=HistorianFactory(schools=[self.revisionist]), position=self.famine.positions.last())
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             self.client.get(self.url, {"school": ["totalitarian", "revisionist"]})
 
 

@@ -5,6 +5,7 @@ from itertools import combinations
 
 from django import forms
 from django.contrib import messages
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import render
 
 from ..charts import timeline
@@ -46,33 +47,51 @@ def _report(request, form):
 
 def compare_schools(request):
     """Questions x schools: per cell, the positions the school's people argue, how many
-    arguments, and one representative quotation."""
+    arguments, and one representative quotation (the latest). The cells are worked out
+    from one narrow query, so only the quotations shown are loaded, however many arguments
+    the schools have (tens of thousands in bench/run.py's data)."""
     form = SchoolsForm(request.GET if "school" in request.GET else {"school": DEFAULT_SCHOOLS})
     if form.is_valid():
         schools = list(form.cleaned_data["school"])
     else:
         _report(request, form)
         schools = list(School.objects.filter(slug__in=DEFAULT_SCHOOLS)) or list(School.objects.all()[:2])
-    questions = list(Question.objects.published().with_topic().order_by("topic__title", "order"))
-    arguments = Argument.objects.published().filter(historian__schools__in=schools).distinct().for_comparison()
+    questions = list(Question.objects.published().with_topic().with_positions().order_by("topic__title", "order"))
+    positions = {position.pk: position for question in questions for position in question.positions.all()}
+    # One row per argument and chosen school of its historian.
+    rows = (
+        Argument.objects.published()
+        .filter(historian__schools__in=schools)
+        .annotate(quoted=ExpressionWrapper(~Q(quotation=""), output_field=BooleanField()))
+        .values_list("pk", "position_id", "position__question_id", "historian__schools", "year", "quoted")
+        .order_by()
+    )
+    cells = defaultdict(lambda: {"arguments": [], "positions": set(), "latest": None})
+    for pk, position_id, question_id, school_id, year, quoted in rows:
+        cell = cells[(question_id, school_id)]
+        cell["arguments"].append(pk)
+        cell["positions"].add(position_id)
+        if quoted and (cell["latest"] is None or (year or 0, pk) > cell["latest"]):
+            cell["latest"] = (year or 0, pk)
+    representatives = Argument.objects.select_related("historian", "work").order_by().in_bulk(
+        [cell["latest"][1] for cell in cells.values() if cell["latest"]]
+    )
 
-    cells = defaultdict(list)
-    school_ids = {school.pk for school in schools}
-    for argument in arguments:
-        for school in argument.historian.schools.all():
-            if school.pk in school_ids:
-                cells[(argument.position.question_id, school.pk)].append(argument)
-    rows = []
+    table = []
     for question in questions:
         row = []
         for school in schools:
-            found = cells[(question.pk, school.pk)]
-            positions = sorted({a.position for a in found}, key=lambda p: p.order)
-            quoted = [a for a in found if a.quotation]
-            representative = max(quoted, key=lambda a: (a.year or 0, a.pk)) if quoted else None
-            row.append({"school": school, "arguments": found, "positions": positions, "representative": representative})
-        rows.append((question, row))
-    return render(request, "historiography/compare_schools.html", {"form": form, "schools": schools, "rows": rows})
+            cell = cells.get((question.pk, school.pk), {"arguments": [], "positions": (), "latest": None})
+            row.append(
+                {
+                    "school": school,
+                    "arguments": cell["arguments"],
+                    "positions": sorted((positions[pk] for pk in cell["positions"]), key=lambda p: p.order),
+                    "representative": representatives.get(cell["latest"][1]) if cell["latest"] else None,
+                }
+            )
+        table.append((question, row))
+    return render(request, "historiography/compare_schools.html", {"form": form, "schools": schools, "rows": table})
 
 
 def compare_historians(request):

@@ -17,9 +17,9 @@ from ..models import Argument, Estimate, Historian, Position, Question, School, 
 PAGE_SIZE = 20
 
 
-def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter):
+def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter, people=None):
     """Apply the filters in the query string; a bad value is reported, not fatal."""
-    filterset = filterset_class(request.GET or None, queryset=queryset)
+    filterset = filterset_class(request.GET or None, queryset=queryset, people=people)
     if filterset.is_bound and not filterset.is_valid():
         for field, errors in filterset.errors.items():
             label = filterset.form.fields[field].label or field
@@ -46,7 +46,10 @@ def question_detail(request, slug):
     """The positions of a question as side-by-side columns, or grouped by school."""
     question = get_object_or_404(Question.objects.published().with_topic().with_positions(), slug=slug)
     positions = list(question.positions.all())
-    filterset = _filtered_arguments(request, Argument.objects.published().for_question(question).for_cards())
+    on_question = Argument.objects.published().for_question(question)
+    # The people who argue on this question, not the thousands in the whole scholarship.
+    people = Historian.objects.filter(pk__in=on_question.values("historian_id"))
+    filterset = _filtered_arguments(request, on_question.for_cards(), people=people)
     arguments = list(filterset.qs)
 
     by_position = defaultdict(list)
