@@ -87,7 +87,8 @@ class ImportSummary:
     def lines(self) -> list[str]:
         width = max((len(label) for label in self.counts), default=0)
         return [
-            f"{label:<{width}}  {sum(c.values()):>4}  ({c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged)"
+            f"{label:<{width}}  {sum(c.values()):>4}  "
+            f"({c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged)"
             for label, c in self.counts.items()
         ]
 
@@ -164,7 +165,8 @@ def _parse(name: str, file_order: int, content: str | list, problems: list[Probl
         try:
             data = json.loads(content)
         except json.JSONDecodeError as error:
-            problems.append(Problem(name, f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}", order=(file_order,)))
+            message = f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            problems.append(Problem(name, message, order=(file_order,)))
             return []
         if isinstance(data, list):
             lines = _element_lines(content)
@@ -300,6 +302,8 @@ def _check(entry: Entry, index, problems: list[Problem], checked: dict) -> None:
                     resolved.add(f.name)
                 if target.pk is None:
                     new_targets.add(f.name)
+        elif isinstance(value, str) and "\x00" in value:
+            field_problems[name] = "contains a NUL character (\\u0000), which PostgreSQL cannot store"
         else:
             try:
                 assignments.append((f.attname, f.to_python(value)))
@@ -337,7 +341,8 @@ def _check(entry: Entry, index, problems: list[Problem], checked: dict) -> None:
         entry.changed = bool(field_problems) or _has_changed(entry)
     # A row the file leaves as it is was checked when it was written.
     if not duplicate and entry.changed:  # and a duplicate's one message says it all
-        for name, message in _validate(entry, exclude=set(field_problems) | new_targets, resolved=resolved, checked=checked).items():
+        found = _validate(entry, exclude=set(field_problems) | new_targets, resolved=resolved, checked=checked)
+        for name, message in found.items():
             field_problems.setdefault(name, message)
     for name, message in field_problems.items():
         subject = "" if name == NON_FIELD_ERRORS else f"{name}: "

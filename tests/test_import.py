@@ -300,6 +300,9 @@ class FieldValidationTests(ImportTestCase):
     def test_it_reports_a_value_of_the_wrong_type(self):
         self.assertRefused(ww1(**{"ww1-military-deaths.low": "nine million"}), "“ww1-military-deaths”: low: “nine million” value must be an integer.")
 
+    def test_it_reports_a_nul_character(self):
+        self.assertRefused(ww1(**{"clark-sleepwalkers.claim": "Test\u0000claim"}), "“clark-sleepwalkers”: claim: contains a NUL character")
+
     def test_it_reports_an_estimate_low_above_high(self):
         self.assertRefused(
             ww1(**{"ww1-military-deaths.low": 12000000}),
