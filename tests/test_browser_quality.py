@@ -295,10 +295,11 @@ class SubmissionEditorByKeyboard(BrowserTestCase):
                         outline: s.outlineStyle, outlineWidth: s.outlineWidth}; }"""
         )
 
-    def tab_to(self, page, matches, limit=80):
-        """Presses Tab until the focused element matches; fails after `limit` presses."""
+    def tab_to(self, page, matches, limit=80, key="Tab"):
+        """Presses Tab (or `key`) until the focused element matches and shows its focus;
+        fails after `limit` presses."""
         for _ in range(limit):
-            page.keyboard.press("Tab")
+            page.keyboard.press(key)
             focused = self.focused(page)
             if matches(focused):
                 self.assertNotEqual(focused["outline"], "none", f"no visible focus on {focused}")
@@ -324,9 +325,8 @@ class SubmissionEditorByKeyboard(BrowserTestCase):
         page.keyboard.type("Stalin broke with Lenin's NEP; Bukharin shows the road not taken.")
         self.tab_to(page, lambda f: f["name"] == f"comment_{citation.pk}")
         page.keyboard.type("Cohen's Bukharin is my main evidence.")
-        # Shift+Tab goes back to the statement, and Tab forward again leaves it intact.
-        page.keyboard.press("Shift+Tab")
-        self.assertEqual(self.focused(page)["id"], "id_statement")
+        # Back to the statement with Shift+Tab, then forward past the comment to Save.
+        self.tab_to(page, lambda f: f["id"] == "id_statement", key="Shift+Tab")
         self.tab_to(page, lambda f: f["name"] == "save")
         with page.expect_navigation():
             page.keyboard.press("Enter")
