@@ -99,11 +99,39 @@ SUBJECTS = [
     "the regime", "local officials", "the peasants", "urban workers", "the central government", "the archives",
     "contemporary observers", "the ruling party", "provincial elites", "the secret police", "the clergy",
     "foreign diplomats", "merchants", "soldiers", "women workers", "the statistics", "later memoirs", "the census",
+    "village communities", "the courts", "landowners", "tax collectors", "pamphleteers", "the officer corps",
+    "artisans", "bankers", "missionaries", "schoolteachers", "newspaper editors", "governors", "exiles", "veterans",
 ]
 VERBS = [
     "shaped", "undermined", "exaggerated", "concealed", "accelerated", "resisted", "reflected", "transformed",
     "depended on", "misrepresented", "reinforced", "limited", "provoked", "anticipated", "obscured", "mobilised",
+    "negotiated", "financed", "opposed", "sustained", "distorted", "delayed", "welcomed", "tolerated", "exploited",
+    "documented", "ignored", "radicalised", "moderated", "legitimised", "contested", "outlasted", "weakened",
 ]
+# Each topic's own vocabulary: real fields share few content words, so a search term
+# matches mostly within one topic rather than across the whole dataset.
+TOPIC_TERMS = {
+    "the origins of the First World War": ["the July Crisis", "the Schlieffen Plan", "naval rivalry", "the alliance system", "Balkan nationalism", "mobilisation timetables"],
+    "the French Revolution": ["the Estates-General", "the Jacobins", "the sans-culottes", "the Terror", "the assignats", "the Vendée rising"],
+    "the fall of the Roman Empire in the West": ["the Gothic federates", "the frontier legions", "imperial taxation", "the Vandal conquest of Africa", "the senatorial aristocracy", "barbarian settlement"],
+    "the Industrial Revolution": ["cotton mills", "steam power", "real wages", "enclosure", "coal output", "child labour"],
+    "the English Civil War": ["Ship Money", "the Long Parliament", "the New Model Army", "Puritan preaching", "the Scottish Covenanters", "county neutralism"],
+    "the origins of the Cold War": ["the Marshall Plan", "the Yalta agreements", "atomic diplomacy", "the Truman Doctrine", "Soviet security interests", "the Berlin blockade"],
+    "the Atlantic slave trade": ["the Middle Passage", "plantation profits", "abolitionist campaigns", "the Royal African Company", "sugar islands", "slave revolts"],
+    "the Reformation": ["indulgences", "the printing press", "princely territories", "the Peasants' War", "the confessions", "monastic dissolution"],
+    "the Meiji Restoration": ["the domains", "the samurai stipends", "the Charter Oath", "treaty ports", "conscription", "the Satsuma rebellion"],
+    "the decline of the Ottoman Empire": ["the Tanzimat reforms", "the capitulations", "the janissaries", "provincial notables", "public debt administration", "the Young Turks"],
+    "the Crusades": ["papal indulgence", "the Latin states", "the military orders", "pilgrimage", "Italian maritime cities", "the Fourth Crusade"],
+    "the partition of India": ["the Muslim League", "the Radcliffe line", "communal violence", "the Cabinet Mission", "princely states", "refugee camps"],
+    "the American Revolution": ["the Stamp Act", "the Continental Congress", "loyalists", "French intervention", "the frontier", "republican ideology"],
+    "the scramble for Africa": ["the Berlin Conference", "chartered companies", "the Maxim gun", "indirect rule", "concession regimes", "the Niger delta"],
+    "the collapse of Weimar Germany": ["hyperinflation", "Article 48", "the Nazi vote", "presidential cabinets", "reparations", "street violence"],
+    "the Great Depression": ["the gold standard", "bank failures", "tariff walls", "the Dust Bowl", "unemployment relief", "deflation"],
+    "the Black Death": ["plague mortality", "labour shortages", "the Statute of Labourers", "flagellants", "manorial rents", "the Jacquerie"],
+    "the Enlightenment": ["the salons", "the Encyclopédie", "enlightened absolutism", "the republic of letters", "coffeehouses", "religious toleration"],
+    "the Mexican Revolution": ["the ejidos", "Zapatismo", "the Constitution of 1917", "the Porfiriato", "oil concessions", "the Cristero war"],
+    "the Opium Wars": ["the opium trade", "the Canton system", "the unequal treaties", "silver outflows", "the Taiping rebellion", "gunboat diplomacy"],
+}
 OBJECTS = [
     "the collectivisation of agriculture", "grain procurement", "industrial output", "the purges", "popular opinion",
     "the famine", "the reforms", "the monarchy", "the constitution", "foreign policy", "the labour camps",
@@ -116,6 +144,10 @@ QUALIFIERS = [
     "as the newly opened archives show", "in the provinces more than in the capital", "after the crisis of the 1930s",
     "for reasons of ideology rather than economics", "because of chronic shortages", "through everyday negotiation",
     "largely by improvisation", "in ways the official statistics hide", "well before the war",
+    "under pressure from below", "with the tacit support of the church", "at great cost to the poorest",
+    "despite the protests of the provinces", "as contemporaries already noticed", "long after the event",
+    "to a degree the censors concealed", "in the capital first", "according to the surviving ledgers",
+    "for want of reliable credit", "in the name of the nation", "without any coherent plan",
 ]
 QUOTE_OPENERS = [
     "The evidence points unmistakably to the conclusion that", "It would be wrong to suppose that",
@@ -283,9 +315,9 @@ class Command(BaseCommand):
             works_by_author = self.make_works(historians)
         with self.phase("scholarship: questions"):
             topics = self.make_topics()
-            questions, positions_by_question = self.make_questions(topics)
+            questions, positions_by_question, subject_of = self.make_questions(topics)
         with self.phase("arguments"):
-            arguments_by_question = self.make_arguments(historians, works_by_author, positions_by_question)
+            arguments_by_question = self.make_arguments(historians, works_by_author, positions_by_question, subject_of)
         with self.phase("tags and relations"):
             self.make_tags(arguments_by_question)
             self.make_relations(arguments_by_question)
@@ -443,13 +475,16 @@ class Command(BaseCommand):
         positions_by_question = {}
         for pk, question in self.insert(Position, position_rows(), None, keep=lambda p: (p.pk, p.question_id)):
             positions_by_question.setdefault(question, []).append(pk)
-        return questions, positions_by_question
+        subject_of = {question: topics[i % len(topics)][1] for i, question in enumerate(questions)}
+        return questions, positions_by_question, subject_of
 
-    def sentence(self):
+    def sentence(self, topic=None):
+        """One claim-like sentence, mostly about the topic's own matters when given one."""
         rng = self.rng
-        return f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}"
+        thing = rng.choice(TOPIC_TERMS[topic]) if topic and rng.random() < 0.6 else rng.choice(OBJECTS)
+        return f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} {thing} {rng.choice(QUALIFIERS)}"
 
-    def make_arguments(self, historians, works_by_author, positions_by_question):
+    def make_arguments(self, historians, works_by_author, positions_by_question, subject_of):
         rng, n = self.rng, self.counts["arguments"]
         positions = [(pk, question) for question, pks in positions_by_question.items() for pk in pks]
         # A few prolific historians and a long tail, as in a real field.
@@ -458,17 +493,18 @@ class Command(BaseCommand):
 
         def rows():
             for i, (historian, _, born, died) in enumerate(authors, start=1):
-                position, _ = rng.choice(positions)
+                position, question = rng.choice(positions)
+                topic = subject_of[question]
                 works = works_by_author.get(historian)
                 work = rng.choice(works) if works and rng.random() < 0.9 else None
                 quotation = ""
                 if rng.random() < 0.4:
-                    quotation = f"{rng.choice(QUOTE_OPENERS)} {self.sentence().lower()}. {self.sentence()}."
+                    quotation = f"{rng.choice(QUOTE_OPENERS)} {self.sentence(topic).lower()}. {self.sentence(topic)}."
                 yield Argument(
                     slug=f"{SLUG_PREFIX}argument-{i}",
                     historian_id=historian,
                     position_id=position,
-                    claim=f"{self.sentence()}.",
+                    claim=f"{self.sentence(topic)}.",
                     quotation=quotation,
                     work_id=work,
                     locator=rng.choice([f"p. {rng.randrange(1, 600)}", f"ch. {rng.randrange(1, 15)}", ""]),
