@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve data test check clean
+.PHONY: install run serve data test check clean bench loadtest
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -39,6 +39,15 @@ test: install
 check: install
 	$(PY) manage.py check
 	python3 ../shared/tools/verify_quotes.py fixtures/*.json
+
+## The production server under wrk, page by page (README, "Performance and capacity").
+## PostgreSQL and Redis on 127.0.0.1; BENCH_DATABASE_URL, BENCH_REDIS_URL to change them.
+bench: $(VENV)/.installed
+	timeout 1800 $(PY) bench/run.py
+
+## 60 s at 32 connections with students saving drafts; restarts PostgreSQL half-way.
+loadtest: $(VENV)/.installed
+	timeout 900 $(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules screenshots
