@@ -35,11 +35,16 @@ for when the transaction commits (once per transaction). Writes that send no sig
 (`QuerySet.update()`, `bulk_create()`, raw SQL) call `invalidate_public_pages()` themselves,
 as the admin's publish/unpublish actions do; `PAGE_CACHE_SECONDS` bounds anything missed.
 
+With a read replica (config/routers.py) a page rendered in the first seconds after a write
+may come from a replica that has not replayed it yet, so pages are not stored until
+DATABASE_REPLICA_LAG_SECONDS have passed since the last invalidation.
+
 Correct invalidation across processes needs a shared cache, so the page cache is on by
 default only when `REDIS_URL` is set and `DEBUG` is off (see settings).
 """
 import hashlib
 import logging
+import time
 import uuid
 
 from django.apps import apps
@@ -96,10 +101,22 @@ def is_public_page(view_name: str) -> bool:
     return view_name in PUBLIC_PAGES
 
 
+def _new_generation() -> str:
+    return f"{uuid.uuid4().hex}:{time.time():.3f}"
+
+
+def _settled(generation: str) -> bool:
+    """False for a few seconds after a write when pages read from a replica: a page
+    rendered from a replica that has not caught up yet must not be stored as current."""
+    if not settings.DATABASE_REPLICA_URL:
+        return True
+    return time.time() - float(generation.rpartition(":")[2] or 0) > settings.DATABASE_REPLICA_LAG_SECONDS
+
+
 def invalidate_public_pages() -> None:
     """Drops every cached page, on every server sharing the cache (a new generation)."""
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
     except Exception:  # the cache being down must not fail an editor's save
         logger.exception("Could not invalidate the page cache")
 
@@ -149,7 +166,7 @@ def connect_invalidation() -> None:
 def _current_generation(found: dict) -> str:
     generation = found.get(GENERATION_KEY)
     if generation is None:  # first request after the cache was emptied
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
 
@@ -159,7 +176,7 @@ def _page_key(request) -> str:
     return "public-pages:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
-def _may_use_cache(request) -> bool:
+def may_use_cache(request) -> bool:
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -188,7 +205,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_SECONDS or not _may_use_cache(request):
+        if not settings.PAGE_CACHE_SECONDS or not may_use_cache(request):
             return self.get_response(request)
         try:
             view_name = resolve(request.path_info).view_name
@@ -213,7 +230,7 @@ class PublicPageCacheMiddleware:
             return response
 
         response = self.get_response(request)
-        if _may_store(request, response):
+        if _may_store(request, response) and _settled(generation):
             entry = (generation, response.status_code, list(response.items()), response.content)
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)

@@ -2,6 +2,7 @@
 the scholarship drops them, and nothing made for one visitor reaches another."""
 import json
 import tempfile
+import time
 from contextlib import contextmanager
 
 from django.core import serializers
@@ -241,3 +242,21 @@ class MinimalViewTests(BaseTestCase):
         with self.assertNumQueries(0):
             response = minimal(RequestFactory().get("/bench/minimal/"))
         self.assertContains(response, "<li>three</li>")
+
+
+@override_settings(PAGE_CACHE_SECONDS=300, DATABASE_REPLICA_LAG_SECONDS=5)
+class ReplicaLagTests(BaseTestCase):
+    def test_pages_are_not_stored_while_a_replica_may_lag_behind_a_write(self):
+        url = make_question().get_absolute_url()
+        cache.clear()
+        invalidate_public_pages()
+        with override_settings(DATABASE_REPLICA_URL="postgres://reader@replica.internal/historiography"):
+            Client().get(url)
+            with CaptureQueriesContext(connection) as just_after_a_write:
+                Client().get(url)
+            self.assertGreater(len(just_after_a_write.captured_queries), 0)
+            generation = cache.get(GENERATION_KEY).rpartition(":")[0]
+            cache.set(GENERATION_KEY, f"{generation}:{time.time() - 6}")  # six seconds later
+            Client().get(url)
+            with self.assertNumQueries(0):
+                Client().get(url)
