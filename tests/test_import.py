@@ -387,6 +387,13 @@ class UpdateTests(ImportTestCase):
         self.assertFalse(Work.objects.get(slug="griff-nach-der-weltmacht").authors.exists())
         self.assertEqual(Position.objects.get(slug="shared").summary, "Written by an editor.")
 
+    def test_a_broken_update_leaves_every_row_as_it_was(self):
+        self.run_import(self.write(ww1()))
+        objects = ww1(**{"clark-sleepwalkers.claim": "Test claim, revised.", "ww1-military-deaths.high": 1})
+        self.assertRefused(objects, "“ww1-military-deaths”: Constraint “estimate_low_le_high” is violated.", name="revised.json")
+        self.assertEqual(Argument.objects.get(slug="clark-sleepwalkers").claim, WW1[9]["fields"]["claim"])
+        self.assertEqual(Estimate.objects.get(slug="ww1-military-deaths").high, 11000000)
+
     def test_dry_run_checks_and_writes_nothing(self):
         out = self.run_import(self.write(ww1()), dry_run=True)
         self.assertIn("Checked (nothing written)", out)
