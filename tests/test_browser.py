@@ -131,7 +131,7 @@ class ClassroomFlowInChromium(StaticLiveServerTestCase):
         expect(student.locator(".messages")).to_contain_text("saved")
         student.click("button[name=submit]")
         expect(student.locator(".messages")).to_contain_text("Submitted")
-        expect(student.locator(".assignment-status")).to_contain_text("Your submission: Submitted")
+        expect(student.locator(".assignment-status .phase")).to_contain_text("Submitted")
 
         submission = Submission.objects.get(student__username="sam")
         self.assertEqual(submission.status, SubmissionStatus.SUBMITTED)
