@@ -250,9 +250,15 @@ class EveryPageInChromium(BrowserTestCase):
                     # The 404 page's own status is logged as a console error; that one is expected.
                     elif not (status != 200 and error.location.get("url") == url and f"status of {status}" in text):
                         problems.append(f"{where}: console error: {text} at {error.location.get('url')}")
+                # With every <details> open (the filter forms), then as they were for the screenshot.
                 violations = page.evaluate(
-                    """async tags => (await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}))
-                        .violations.map(v => ({id: v.id, help: v.help, targets: v.nodes.map(n => n.target.join(" "))}))""",
+                    """async tags => {
+                        const closed = [...document.querySelectorAll("details:not([open])")];
+                        closed.forEach(d => d.open = true);
+                        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+                        closed.forEach(d => d.open = false);
+                        return result.violations.map(v => ({id: v.id, help: v.help, targets: v.nodes.map(n => n.target.join(" "))}));
+                    }""",
                     AXE_TAGS,
                 )
                 for violation in violations:
