@@ -183,6 +183,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Questions and positions both have a "standing", with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionStandingEnum": "historiography.models.Standing",
+        "PositionStandingEnum": "historiography.models.PositionStanding",
+    },
     # Swagger UI from the drf-spectacular-sidecar package, so the docs page needs no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

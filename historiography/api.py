@@ -53,7 +53,7 @@ class TopicSerializer(PageUrlMixin, serializers.ModelSerializer):
 class PositionInQuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
-        fields = ["id", "slug", "label", "summary", "order"]
+        fields = ["id", "slug", "label", "summary", "order", "standing", "standing_note"]
 
 
 class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
@@ -62,7 +62,10 @@ class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["slug", "title", "topic", "background", "order", "standing", "standing_basis", "positions", "html_url"]
+        fields = [
+            "slug", "title", "topic", "background", "order", "standing", "standing_basis",
+            "standing_source_document", "standing_source_section", "positions", "html_url",
+        ]
 
 
 class PositionSerializer(PageUrlMixin, serializers.ModelSerializer):
@@ -70,7 +73,7 @@ class PositionSerializer(PageUrlMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Position
-        fields = ["id", "slug", "label", "summary", "order", "question", "html_url"]
+        fields = ["id", "slug", "label", "summary", "order", "standing", "standing_note", "question", "html_url"]
 
 
 class HistorianRefSerializer(serializers.ModelSerializer):
@@ -157,6 +160,7 @@ class EstimateSerializer(serializers.ModelSerializer):
             "unit",
             "year",
             "basis",
+            "is_consensus",
             "note",
             "source_document",
             "source_section",

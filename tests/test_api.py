@@ -426,3 +426,18 @@ class ApiQueryCountTests(BaseTestCase):
         for queries, url in cases:
             with self.subTest(url=url), self.assertNumQueries(queries):
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class ApiStandingTests(BaseTestCase):
+    def test_where_the_scholarship_stands_is_in_the_api(self):
+        question = make_question(slug="tolls", standing=Standing.CONSENSUS, standing_source_document="002_x.txt",
+                                 standing_source_section="Estimates")
+        low = question.positions.first()
+        Position.objects.filter(pk=low.pk).update(standing="consensus", standing_note="002_x.txt gives the range.")
+        EstimateFactory(question=question, slug="band", is_consensus=True)
+        data = self.client.get("/api/questions/tolls/").json()
+        self.assertEqual((data["standing"], data["standing_source_document"]), ("consensus", "002_x.txt"))
+        self.assertEqual(data["positions"][0]["standing"], "consensus")
+        self.assertEqual(data["positions"][0]["standing_note"], "002_x.txt gives the range.")
+        estimates = self.client.get("/api/estimates/?question=tolls").json()["results"]
+        self.assertEqual([e["is_consensus"] for e in estimates], [True])
