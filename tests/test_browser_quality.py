@@ -148,7 +148,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
 class EveryPageInChromium(BrowserTestCase):
     def pages(self):
-        """(name, who, path, expected status): every page type the site serves."""
+        """(name, who, path, expected status[, submit]): every page type the site serves.
+        With a submit button's selector, the page is the form sent back empty: its errors."""
         question = self.question
         topic = Topic.objects.published().first()
         argument = ArgumentRelation.objects.select_related("target").filter(target__status="published").first().target
@@ -187,7 +188,9 @@ class EveryPageInChromium(BrowserTestCase):
             ("not-found", anon, "/no-such-page/", 404),
             # Accounts
             ("login", anon, "/accounts/login/", 200),
+            ("login-errors", anon, "/accounts/login/", 200, "main button[type=submit]"),
             ("signup", anon, f"/accounts/signup/?code={self.course.join_code}", 200),
+            ("signup-errors", anon, "/accounts/signup/", 200, "main button[type=submit]"),
             ("password-reset", anon, "/accounts/password_reset/", 200),
             ("password-change", student, "/accounts/password_change/", 200),
             # Classroom: the instructor
@@ -195,6 +198,7 @@ class EveryPageInChromium(BrowserTestCase):
             ("instructor-course", instructor, f"/classes/{course}/", 200),
             ("instructor-new-course", instructor, "/classes/new/", 200),
             ("instructor-new-assignment", instructor, f"/classes/{course}/assignments/new/", 200),
+            ("instructor-new-assignment-errors", instructor, f"/classes/{course}/assignments/new/", 200, "main button[type=submit]"),
             ("instructor-assignment", instructor, f"/assignments/{assignment}/", 200),
             ("instructor-allocate", instructor, f"/assignments/{assignment}/allocate/", 200),
             ("instructor-board", instructor, f"/assignments/{assignment}/board/", 200),
@@ -219,7 +223,7 @@ class EveryPageInChromium(BrowserTestCase):
         problems = []
         browser_pages = {}  # one context and page per user, reused
 
-        for name, user, path, status in self.pages():
+        for name, user, path, status, *submit in self.pages():
             if user not in browser_pages:
                 context = self.context_for(user)
                 # An init script goes in through the DevTools protocol, so the site's strict
@@ -238,6 +242,11 @@ class EveryPageInChromium(BrowserTestCase):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.errors.clear()
                 response = page.goto(url, wait_until="load")
+                if submit:
+                    page.evaluate("document.querySelectorAll('form').forEach(form => form.noValidate = true)")
+                    with page.expect_navigation(wait_until="load") as navigation:
+                        page.click(submit[0])
+                    response = navigation.value
                 where = f"{name} @{width}px ({path})"
                 if response.status != status:
                     problems.append(f"{where}: HTTP {response.status}, expected {status}")
