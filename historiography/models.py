@@ -377,20 +377,32 @@ class ArgumentQuerySet(PublishableQuerySet):
     def search(self, text):
         """Arguments whose quotation, claim, historian or work matches `text`.
 
-        Ranked PostgreSQL full-text search on PostgreSQL: the query matches the claim
-        and quotation together, the historian's name or the work's title, each through
-        its own GIN index (historiography/search.py); name matches rank first, then the
-        text, then titles, as ts_rank weighs A, B and C. A case-insensitive substring
-        match on every word elsewhere (SQLite in development)."""
+        Ranked PostgreSQL full-text search on PostgreSQL, each text through its own GIN
+        index (historiography/search.py): every word must be in the claim or quotation,
+        the historian's name or the work's title, as when the four were one document;
+        with websearch operators ("a phrase", -word, or), the whole query in one of them.
+        Name matches rank first, then the text, then titles, as ts_rank weighs A, B, C.
+        A case-insensitive substring match on every word elsewhere (SQLite in development)."""
         text = text.strip()
         if not text:
             return self.none()
         if connection.vendor == "postgresql":
+
+            def matches(query):
+                by_name = fulltext.InSubquery("historian", fulltext.matching(Historian.objects, "name", query))
+                by_title = fulltext.InSubquery("work", fulltext.matching(Work.objects, "title", query))
+                return Q(document=query), by_name, by_title
+
             query = SearchQuery(text, search_type="websearch", config=fulltext.CONFIG)
-            people = Historian.objects.alias(document=fulltext.historian_document()).filter(document=query)
-            works = Work.objects.alias(document=fulltext.work_document()).filter(document=query)
-            by_name = fulltext.InSubquery("historian", people.order_by().values("pk"))
-            by_title = fulltext.InSubquery("work", works.order_by().values("pk"))
+            in_text, by_name, by_title = matches(query)
+            if fulltext.uses_operators(text):
+                found = in_text | by_name | by_title
+            else:
+                found = Q()
+                for word in text.split():
+                    word_query = SearchQuery(word, config=fulltext.CONFIG)
+                    word_in_text, word_in_name, word_in_title = matches(word_query)
+                    found &= Q(fulltext.has_no_words(word_query)) | word_in_text | word_in_name | word_in_title
             # The text is unweighted (D) in the index: weigh D as B. 0.6 and 0.12 are what
             # ts_rank gives one match of weight A or C.
             rank = (
@@ -400,7 +412,7 @@ class ArgumentQuerySet(PublishableQuerySet):
             )
             return (
                 self.alias(document=fulltext.ArgumentDocument())
-                .filter(Q(document=query) | by_name | by_title)
+                .filter(found)
                 .annotate(rank=rank)
                 .order_by("-rank", "historian__sort_name", "pk")
             )

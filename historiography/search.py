@@ -7,11 +7,16 @@ here). Names and titles are matched in subqueries whose ids are OR'ed with the a
 own match, so PostgreSQL answers the whole search with one BitmapOr of three index scans
 instead of building a document across joins for every row.
 """
+import re
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db.models import BooleanField, Expression, Func
+from django.db.models import BooleanField, Expression, Func, IntegerField
+from django.db.models.lookups import Exact
 
 CONFIG = "english"
+# websearch syntax: a "quoted phrase", -excluded, or.
+OPERATORS = re.compile(r'"|(?:^|\s)-|\bor\b', re.IGNORECASE)
 
 
 class ArgumentDocument(Expression):
@@ -25,12 +30,20 @@ class ArgumentDocument(Expression):
         return f"{table}.search_document", []
 
 
-def historian_document():
-    return SearchVector("name", config=CONFIG)
+def matching(queryset, field, query):
+    """The ids of the rows whose `field` (a historian's name, a work's title) matches
+    `query`, through the field's expression index."""
+    return queryset.alias(document=SearchVector(field, config=CONFIG)).filter(document=query).order_by().values("pk")
 
 
-def work_document():
-    return SearchVector("title", config=CONFIG)
+def has_no_words(query):
+    """True when `query` holds no word to look for (a stop word, punctuation). PostgreSQL
+    evaluates it once while planning, so it costs nothing per row."""
+    return Exact(Func(query, function="numnode", output_field=IntegerField()), 0)
+
+
+def uses_operators(text):
+    return bool(OPERATORS.search(text))
 
 
 class InSubquery(Func):

@@ -30,6 +30,21 @@ class SearchTests(TestCase):
         self.assertEqual(self.search("steel"), [self.other])
         self.assertEqual(self.search("zeppelin"), [])
 
+    def test_each_word_may_be_in_a_different_field(self):
+        self.assertEqual(self.search("Fitzpatrick everyday"), [self.by_name])
+        self.assertEqual(self.search("peasants endured"), [self.in_title])
+        self.assertEqual(self.search("Fitzpatrick zeppelin"), [])
+
+    @on_postgresql
+    def test_stop_words_and_punctuation_are_ignored(self):
+        self.assertEqual(self.search("the peasants !"), [self.in_title])
+
+    @on_postgresql
+    def test_websearch_operators_still_work(self):
+        self.assertEqual(self.search('"critics stressed"'), [self.in_text])
+        self.assertEqual(self.search("Fitzpatrick -terror"), [self.by_name])
+        self.assertEqual(set(self.search("steel or peasants")), {self.other, self.in_title})
+
     @on_postgresql
     def test_a_name_ranks_above_the_text_and_the_text_above_a_title(self):
         title_too = ArgumentFactory(work=WorkFactory(title="The Fitzpatrick Papers"), claim="Letters survive.")
