@@ -8,6 +8,7 @@ from .models import (
     ArgumentRelation,
     Estimate,
     Historian,
+    Milestone,
     Position,
     Question,
     School,
@@ -35,6 +36,12 @@ class PublishableAdmin(admin.ModelAdmin):
     actions = [publish, unpublish]
 
 
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["year", "label", "description"]
+    extra = 0
+
+
 @admin.register(Topic)
 class TopicAdmin(PublishableAdmin):
     list_display = ["title", "period_start", "period_end", "status", "question_count"]
@@ -42,6 +49,7 @@ class TopicAdmin(PublishableAdmin):
     list_filter = ["status"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
+    inlines = [MilestoneInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=Count("questions"))

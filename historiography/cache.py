@@ -140,6 +140,7 @@ def scholarship_changed(sender, using=DEFAULT_DB_ALIAS, action="post_", **kwargs
 # invalidate, nor do users or sessions.
 SCHOLARSHIP_MODELS = [
     "historiography.Topic",
+    "historiography.Milestone",
     "historiography.School",
     "historiography.Historian",
     "historiography.Work",

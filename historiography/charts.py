@@ -165,7 +165,6 @@ def estimate_chart(estimates) -> EstimateChart | None:
 # --- Timeline -------------------------------------------------------------------------
 
 TIMELINE_START, TIMELINE_END = 1930, 2030
-MARKERS = [(1953, "Stalin dies"), (1956, "Secret Speech"), (1991, "Archives open")]
 LANE_HEIGHT = 34
 TIMELINE_LEFT = 170
 TIMELINE_WIDTH = 620
@@ -205,8 +204,9 @@ def year_x(year: int) -> float:
     return TIMELINE_LEFT + TIMELINE_WIDTH * (year - TIMELINE_START) / (TIMELINE_END - TIMELINE_START)
 
 
-def timeline(lanes_of) -> Timeline:
-    """`lanes_of` is [(label, [argument, ...]), ...]; arguments without a year, or from
+def timeline(lanes_of, milestones=()) -> Timeline:
+    """`lanes_of` is [(label, [argument, ...]), ...]; `milestones` the topic's turning
+    points (Milestone rows), drawn as vertical lines when they fall on the axis. Arguments without a year, or from
     before the axis begins (Lenin's 1902 pamphlet), are left to the table: clamped onto
     the axis they would look like arguments of the 1930s.
     Dots of the same lane and year are stacked a little so none hides another."""
@@ -223,5 +223,5 @@ def timeline(lanes_of) -> Timeline:
         y += LANE_HEIGHT
     axis_y = y + 6
     decades = [(year_x(d), d) for d in range(TIMELINE_START, TIMELINE_END + 1, 10)]
-    markers = [(year_x(year), year, text) for year, text in MARKERS]
+    markers = [(year_x(m.year), m.year, m.label) for m in milestones if TIMELINE_START <= m.year <= TIMELINE_END]
     return Timeline(lanes=lanes, width=TIMELINE_LEFT + TIMELINE_WIDTH + 30, height=int(axis_y + 30), axis_y=axis_y, decades=decades, markers=markers)

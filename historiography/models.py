@@ -78,6 +78,38 @@ class Topic(models.Model):
         return reverse("historiography:topic-detail", args=[self.slug])
 
 
+class MilestoneManager(models.Manager):
+    def get_by_natural_key(self, topic_slug, year, label):
+        return self.get(topic__slug=topic_slug, year=year, label=label)
+
+
+class Milestone(models.Model):
+    """A turning point of a topic's historiography (a death, a speech, an archive opened),
+    marked on its timeline so readers see which arguments came before and after it."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=40, help_text="A few words, shown on the timeline, e.g. 'Archives open'.")
+    description = models.CharField(max_length=300, blank=True, help_text="One sentence for screen readers and the legend.")
+
+    objects = MilestoneManager()
+
+    class Meta:
+        ordering = ["topic", "year", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "year", "label"], name="milestone_unique_per_topic"),
+            models.CheckConstraint(condition=Q(year__gte=1000, year__lte=2100), name="milestone_year_plausible"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.label}"
+
+    def natural_key(self):
+        return (self.topic.slug, self.year, self.label)
+
+    natural_key.dependencies = ["historiography.topic"]
+
+
 class School(models.Model):
     """A school of thought or tradition, e.g. the totalitarian model."""
 

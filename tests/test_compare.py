@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from historiography.charts import estimate_chart, nice_max, timeline, year_x
-from historiography.models import Basis, Status
+from historiography.models import Basis, Milestone, Question, Status
 
 from .base import BaseTestCase
 from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, make_question
@@ -89,12 +89,38 @@ class TimelineTests(CompareTestCase):
     url = reverse("historiography:timeline")
 
     def test_a_question_is_laned_by_position(self):
+        topic = Question.objects.get(slug="terror").topic
+        Milestone.objects.create(topic=topic, year=1991, label="Archives open", description="the archives opening")
+        Milestone.objects.create(topic=topic, year=1900, label="Off the axis")
         response = self.client.get(self.url, {"question": "terror"})
         lanes = response.context["chart"].lanes
         self.assertEqual([lane.label for lane in lanes], ["Side 1", "Side 2"])
         self.assertEqual(sorted(dot.argument.year for dot in lanes[0].dots), [1968, 2017])
-        self.assertContains(response, "Archives open")
+        self.assertContains(response, "1991 Archives open")
+        self.assertNotContains(response, "Off the axis</text>")
+        self.assertEqual([(year, text) for _, year, text in response.context["chart"].markers], [(1991, "Archives open")])
+        self.assertContains(response, "Vertical lines mark")
         self.assertContains(response, '<title id="timeline-title">')
+
+    def test_query_count_is_fixed(self):
+        topic = self.terror.topic
+        Milestone.objects.create(topic=topic, year=1991, label="Archives open")
+        # the question (topic joined) and its positions, or the topic asked for and, when
+        # none is, the first one; the arguments (historian, position, question, work
+        # joined) and their historians' schools; the topic's questions for the form; the
+        # topic's milestones
+        for params, queries in [({"question": "terror"}, 6), ({}, 6)]:
+            for extra in (0, 20):
+                with self.subTest(params=params, extra=extra):
+                    for n in range(extra):
+                        ArgumentFactory(historian=HistorianFactory(schools=[self.revisionist]), position=self.terror.positions.last(), year=1950 + n)
+                    with self.assertNumQueries(queries):
+                        self.client.get(self.url, params)
+
+    def test_a_topic_without_milestones_has_no_markers(self):
+        response = self.client.get(self.url, {"question": "terror"})
+        self.assertEqual(response.context["chart"].markers, [])
+        self.assertNotContains(response, "Vertical lines mark")
 
     def test_a_topic_is_laned_by_school(self):
         response = self.client.get(self.url)

@@ -149,8 +149,16 @@ def debate_timeline(request):
         ordered = sorted(by_school, key=lambda s: (s is None, s.order if s else 0, str(s)))
         lanes = [(school.name if school else "No school recorded", by_school[school]) for school in ordered]
     questions = Question.objects.published().filter(topic=topic).order_by("order") if topic else []
+    milestones = list(topic.milestones.all()) if topic else []
     return render(
         request,
         "historiography/timeline.html",
-        {"chart": timeline(lanes), "arguments": arguments, "question": question, "topic": topic, "questions": questions},
+        {
+            "chart": timeline(lanes, milestones),
+            "milestones": milestones,
+            "arguments": arguments,
+            "question": question,
+            "topic": topic,
+            "questions": questions,
+        },
     )
