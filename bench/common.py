@@ -90,9 +90,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def get_status(url, timeout=2.0):
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get_status(url, timeout=2.0, headers=None):
+    """The status of one GET, redirects not followed (a lost session shows as a 302)."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -125,6 +132,13 @@ class Server:
             time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer within 60 s: see {self.log.name}")
+
+    def drain(self):
+        """Waits until the requests wrk left queued are served: sync workers go on with the
+        connections in the accept queue after wrk hangs up, and the next run would wait
+        behind them. A new request is accepted after all of those."""
+        get_status(self.base + "/bench/minimal/", timeout=180)
+        time.sleep(0.5)
 
     def __exit__(self, *exc):
         self.stop()

@@ -42,8 +42,10 @@ DATABASE_REPLICA_LAG_SECONDS have passed since the last invalidation.
 Correct invalidation across processes needs a shared cache, so the page cache is on by
 default only when `REDIS_URL` is set and `DEBUG` is off (see settings).
 """
+import gzip
 import hashlib
 import logging
+import re
 import time
 import uuid
 
@@ -55,10 +57,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 # URL names (namespace:name) of the pages served from the cache; the whole read-only API
 # is cached too, except its schema and docs.
@@ -199,6 +203,21 @@ def _may_store(request, response) -> bool:
     )
 
 
+def _cached_response(request, status, headers, compressed):
+    """Pages are kept gzipped: a fifth of the bytes to move out of Redis, and sent as they
+    are to the browsers that accept gzip (all of them); inflated for the others."""
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(compressed, status=status)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), status=status)
+    for header, value in headers:
+        response[header] = value
+    response["Content-Length"] = len(response.content)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
 class PublicPageCacheMiddleware:
     """Serves and stores the public pages for anonymous readers (see the module docstring)."""
 
@@ -224,15 +243,12 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
-            _, status, headers, content = entry
-            response = HttpResponse(content, status=status)
-            for header, value in headers:
-                response[header] = value
-            return response
+            return _cached_response(request, *entry[1:])
 
         response = self.get_response(request)
         if _may_store(request, response) and _settled(generation):
-            entry = (generation, response.status_code, list(response.items()), response.content)
+            headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+            entry = (generation, response.status_code, headers, gzip.compress(response.content, compresslevel=1, mtime=0))
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:

@@ -1,5 +1,6 @@
 """The page cache: anonymous readers get the public pages from the cache, every write to
 the scholarship drops them, and nothing made for one visitor reaches another."""
+import gzip
 import json
 import tempfile
 import time
@@ -87,6 +88,17 @@ class PageCacheTests(BaseTestCase):
         self.assertEqual(response["X-Frame-Options"], "DENY")
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertEqual(response["Content-Type"], "text/html; charset=utf-8")
+
+    def test_it_sends_the_cached_page_gzipped_to_browsers_that_accept_it(self):
+        plain = Client().get(self.url)
+        browser = Client(headers={"Accept-Encoding": "gzip, deflate, br"})
+        with self.assertNumQueries(0):
+            response = browser.get(self.url)
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        self.assertEqual(gzip.decompress(response.content), plain.content)
+        self.assertEqual(int(response["Content-Length"]), len(response.content))
+        self.assertIn("Accept-Encoding", response["Vary"])
+        self.assertEqual(Client().get(self.url).content, plain.content)  # inflated for the others
 
     def test_it_drops_the_pages_when_an_argument_is_edited(self):
         self.assert_cached(self.url)
