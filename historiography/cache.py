@@ -62,6 +62,9 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+# The format of the entries: a new one when it changes, since during a rolling deploy old
+# and new app servers share the cache.
+PAGE_KEY_PREFIX = "public-pages:v2:"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 # URL names (namespace:name) of the pages served from the cache; the whole read-only API
@@ -178,7 +181,7 @@ def _current_generation(found: dict) -> str:
 
 def _page_key(request) -> str:
     identity = f"{request.build_absolute_uri()}\n{request.META.get('HTTP_ACCEPT', '')}"
-    return "public-pages:" + hashlib.sha256(identity.encode()).hexdigest()
+    return PAGE_KEY_PREFIX + hashlib.sha256(identity.encode()).hexdigest()
 
 
 def may_use_cache(request) -> bool:
