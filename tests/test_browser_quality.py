@@ -129,6 +129,21 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.draft = services.submission_start(assignment=self.assignment, student=self.drafting)
         services.submission_cite(submission=self.draft, argument=Argument.objects.published().filter(position=theirs).first())
 
+        # A controversy in its swap phase: the pair's phase-1 cases submitted, anonymous board.
+        self.controversy = services.assignment_create(
+            course=self.course, question=self.question, positions=[ours, theirs], title="Continuity controversy",
+            mode="controversy", evidence_minimum=1, allocation=Allocation.BY_HAND, peer_visibility="after_submitting",
+            anonymous_peers=True, opens_at=now - timedelta(days=2), due_at=now - timedelta(days=1),
+            swap_due_at=now + timedelta(days=1), consensus_due_at=now + timedelta(days=2), accept_late=True,
+        )
+        services.assignment_allocate(assignment=self.controversy, sides={self.student: ours, self.drafting: theirs})
+        services.groups_form(assignment=self.controversy, size=2)
+        for student, side in ((self.student, ours), (self.drafting, theirs)):
+            case = services.submission_start(assignment=self.controversy, student=student)
+            services.submission_cite(submission=case, argument=Argument.objects.published().filter(position=side).first())
+            case = services.submission_save(submission=case, version=case.version, statement=f"{side.label}: my case.", comments={}, removed=set())
+            services.submission_submit(submission=case)
+
     def user(self, username, role, is_staff=False):
         user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, first_name=username.title(), is_staff=is_staff)
         services.user_add_role(user=user, role=role)
@@ -157,7 +172,7 @@ class EveryPageInChromium(BrowserTestCase):
         work = Work.objects.get(slug="the-great-terror")
         school = historian.schools.first()
         tag = argument.tags.first() or Argument.objects.published().filter(tags__isnull=False).first().tags.first()
-        assignment, course = self.assignment.pk, self.course.pk
+        assignment, course, controversy = self.assignment.pk, self.course.pk, self.controversy.pk
         anon, instructor, student, drafting, editor = None, self.instructor, self.student, self.drafting, self.editor
         return [
             # Public
@@ -203,6 +218,12 @@ class EveryPageInChromium(BrowserTestCase):
             ("instructor-allocate", instructor, f"/assignments/{assignment}/allocate/", 200),
             ("instructor-board", instructor, f"/assignments/{assignment}/board/", 200),
             ("instructor-submission", instructor, f"/submissions/{self.submitted.pk}/", 200),
+            ("instructor-edit-assignment", instructor, f"/assignments/{assignment}/edit/", 200),
+            ("instructor-controversy", instructor, f"/assignments/{controversy}/", 200),
+            ("instructor-groups", instructor, f"/assignments/{controversy}/groups/", 200),
+            ("instructor-board-swap", instructor, f"/assignments/{controversy}/board/phase-2/", 200),
+            ("instructor-board-consensus", instructor, f"/assignments/{controversy}/board/phase-3/", 200),
+            ("instructor-student-page", instructor, f"/classes/{course}/students/{self.student.pk}/", 200),
             # Classroom: the students
             ("student-classes", drafting, "/classes/", 200),
             ("student-join", drafting, "/classes/join/", 200),
@@ -211,6 +232,10 @@ class EveryPageInChromium(BrowserTestCase):
             ("student-editor", drafting, f"/assignments/{assignment}/submission/", 200),
             ("student-assignment-graded", student, f"/assignments/{assignment}/", 200),
             ("student-submission", student, f"/submissions/{self.submitted.pk}/", 200),
+            ("student-controversy", drafting, f"/assignments/{controversy}/", 200),
+            ("student-swap-editor", drafting, f"/assignments/{controversy}/submission/phase-2/", 200),
+            ("student-consensus-not-open", drafting, f"/assignments/{controversy}/submission/phase-3/", 200),
+            ("student-board-anonymous", drafting, f"/assignments/{controversy}/board/phase-1/", 200),
             # Admin
             ("admin-login", anon, "/admin/login/", 200),
             ("admin-index", editor, "/admin/", 200),
