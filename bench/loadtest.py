@@ -9,8 +9,11 @@ record every save the server acknowledged. At --restart-at (30 s) PostgreSQL is 
 PostgreSQL being back. At the end every acknowledged save must be in the database, and
 no request may have failed outside the restart window.
 
-The page cache is off by default (--page-cache-seconds), so every request reaches
-PostgreSQL: the hardest case for the restart. --no-restart runs the load alone.
+The server runs as in production, with the page cache on: anonymous readers mostly get
+pages from Redis, but --miss-share (10%) of wrk's requests ask for an argument page with a
+query string never seen before, so they reach PostgreSQL, as do the writers and the
+check that the app is back. --page-cache-seconds 0 sends everything to PostgreSQL (this
+two-core machine then saturates: see README). --no-restart runs the load alone.
 Restarting PostgreSQL interrupts everyone else's connections to it: run it on a machine
 of your own (or when nobody's tests are using the server).
 """
@@ -216,7 +219,8 @@ def main():
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between a writer's saves")
     parser.add_argument("--restart-at", type=float, default=30)
     parser.add_argument("--no-restart", action="store_true")
-    parser.add_argument("--page-cache-seconds", type=int, default=0)
+    parser.add_argument("--page-cache-seconds", type=int, default=600)
+    parser.add_argument("--miss-share", type=float, default=0.1, help="share of wrk requests no cache can answer")
     parser.add_argument("--workers", type=int)
     args = parser.parse_args()
 
@@ -244,7 +248,10 @@ def main():
             target=lambda: load.update(
                 wrk(
                     server.base + "/", seconds=args.seconds, connections=args.connections, timeout_seconds=10,
-                    env={**env, "WRK_PATHS": paths.name, "WRK_ERRORS_BY_SECOND": "1"},
+                    env={
+                        **env, "WRK_PATHS": paths.name, "WRK_ERRORS_BY_SECOND": "1",
+                        "WRK_MISS_PATH": pages["argument"], "WRK_MISS_SHARE": str(args.miss_share),
+                    },
                 )
             ),
             daemon=True,
@@ -290,7 +297,8 @@ def main():
 
     print()
     print(f"`make loadtest`: {args.seconds} s, wrk {args.connections} connections over {len(mix)} pages "
-          f"(page cache {'on' if args.page_cache_seconds else 'off'}), {len(writers)} students saving drafts.")
+          f"(page cache {'on, ' + format(args.miss_share, '.0%') + ' of requests past it' if args.page_cache_seconds else 'off'}), "
+          f"{len(writers)} students saving drafts.")
     print(f"- load: {load['requests']:,} requests, {load['rps']:.0f} req/s, p50 {load['p50_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, "
           f"max {load['max_ms']:.0f} ms")
     print(f"- errors outside the restart window: {wrk_errors_outside} non-2xx/3xx (wrk), {load['socket_errors']} socket errors "

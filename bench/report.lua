@@ -25,10 +25,19 @@ end
 function init(args)
   index = offset or 0
   errors_by_second = {}
+  math.randomseed(os.time() * 100 + (offset or 0))
 end
+
+-- WRK_MISS_PATH=<path> WRK_MISS_SHARE=0.1: that share of requests goes to the path with a
+-- query string of its own, which no cache has seen, so it reaches the database.
+local miss_path = os.getenv("WRK_MISS_PATH")
+local miss_share = tonumber(os.getenv("WRK_MISS_SHARE") or "0")
 
 if #paths > 0 then
   function request()
+    if miss_path and math.random() < miss_share then
+      return wrk.format(nil, miss_path .. "?miss=" .. math.random(1, 1000000000))
+    end
     index = index % #paths + 1
     return wrk.format(nil, paths[index])
   end
