@@ -1,63 +1,24 @@
 """The whole classroom flow in a real browser: Debian's Chromium driven by Playwright.
 
 Skipped, with the reason, only when Chromium is not installed (`.ci/run` installs it)."""
-import os
-import shutil
-import unittest
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.utils import timezone
 
 from historiography.models import Feedback, Submission, SubmissionStatus
 
+from .chromium import ChromiumTestCase
 from .factories import ArgumentFactory, HistorianFactory, make_question
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "a long enough demo password"
 
 
-class ClassroomFlowInChromium(StaticLiveServerTestCase):
-    # Each test here empties the database after itself; restore what the migrations
-    # create (the role groups) before the next one.
-    serialized_rollback = True
-
-    @classmethod
-    def setUpClass(cls):
-        if not CHROMIUM.exists() and not shutil.which("chromium"):
-            raise unittest.SkipTest("Chromium is not installed (apt-get install -y chromium)")
-        # Playwright's sync API runs an event loop in this thread; the ORM calls in the
-        # test itself are synchronous and safe.
-        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        super().setUpClass()
-        from django.db import connections
-        from playwright.sync_api import sync_playwright
-
-        # Playwright's loop gives this thread new database connection objects (asgiref's
-        # context-local storage), without the copy of the migrated database that
-        # serialized_rollback restores from: hand it over.
-        serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
-        cls.playwright = sync_playwright().start()
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
-        cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-        if cls._async_unsafe is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
+class ClassroomInChromium(ChromiumTestCase):
+    """A question with an argument a side, an instructor, and logged-in pages."""
 
     def setUp(self):
         self.question = make_question(title="Was Stalin a continuation of Lenin?", slug="lenin-stalin")
@@ -81,6 +42,9 @@ class ClassroomFlowInChromium(StaticLiveServerTestCase):
             page.click("main button[type=submit]")
         return page
 
+
+
+class ClassroomFlowInChromium(ClassroomInChromium):
     def test_instructor_assigns_student_argues_instructor_grades_student_reads(self):
         from playwright.sync_api import expect
 
@@ -184,15 +148,9 @@ class ClassroomFlowInChromium(StaticLiveServerTestCase):
         self.assertIn("@misc{", page.locator("#cite-bibtex").input_value())
 
 
-class ControversyInChromium(ClassroomFlowInChromium):
+class ControversyInChromium(ClassroomInChromium):
     """A Structured Academic Controversy run through all three phases in the browser,
     with a screenshot at each step (screenshots/controversy-*.png, git-ignored)."""
-
-    def test_copy_buttons_copy_citations_and_the_page_works_without_them(self):
-        pass  # inherited; run once in the parent class
-
-    def test_instructor_assigns_student_argues_instructor_grades_student_reads(self):
-        pass  # inherited; run once in the parent class
 
     def shot(self, page, name):
         folder = Path(settings.BASE_DIR) / "screenshots"

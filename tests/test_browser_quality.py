@@ -7,18 +7,15 @@ uses the submission editor with the keyboard alone.
 axe-core and the checker's jar come from package.json (`make install` runs `npm ci`).
 Skipped, with the reason, only when Chromium or Java is missing."""
 import json
-import os
 import shutil
 import subprocess
 import tempfile
-import unittest
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import Client
 from django.utils import timezone
 
@@ -34,12 +31,12 @@ from historiography.models import (
     Work,
 )
 
+from .chromium import ChromiumTestCase
+
 pytestmark = pytest.mark.browser
 
 BASE_DIR = Path(settings.BASE_DIR)
 FIXTURE = BASE_DIR / "fixtures" / "stalinism.json"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AXE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 VNU = BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = BASE_DIR / "screenshots"
@@ -48,46 +45,15 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "a long enough demo password"
 
 
-class BrowserTestCase(StaticLiveServerTestCase):
+class BrowserTestCase(ChromiumTestCase):
     """One Chromium for the class; the dataset and a small classroom for each test."""
 
     fixtures = [FIXTURE]
-    # The database is emptied after each test; restore what the migrations create (the
-    # role groups) before the next one.
-    serialized_rollback = True
-
     @classmethod
-    def setUpClass(cls):
-        if not CHROMIUM.exists():
-            raise unittest.SkipTest("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
+    def missing_requirement(cls):
         if not shutil.which("java"):
-            raise unittest.SkipTest("Java is not installed: the Nu HTML Checker needs it (apt-get install -y default-jre-headless)")
-        # Playwright's sync API runs an event loop in this thread; the ORM calls in the
-        # tests themselves are synchronous and safe.
-        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        super().setUpClass()
-        from django.db import connections
-        from playwright.sync_api import sync_playwright
-
-        # Playwright's loop gives this thread new connection objects without the copy of
-        # the migrated database that serialized_rollback restores from: hand it over.
-        serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
-        cls.playwright = sync_playwright().start()
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
-        cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-        if cls._async_unsafe is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
+            return "Java is not installed: the Nu HTML Checker needs it (apt-get install -y default-jre-headless)"
+        return super().missing_requirement()
 
     def setUp(self):
         self.assertTrue(AXE.exists() and VNU.exists(), "axe-core or vnu-jar is missing: run `make install` (npm ci)")
