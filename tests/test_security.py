@@ -76,6 +76,8 @@ class EscapingTests(BaseTestCase):
         super().setUpTestData()
         cls.instructor.groups.add(Group.objects.get(name="Instructor"))
         cls.student.groups.add(Group.objects.get(name="Student"))
+        cls.student.first_name, cls.student.last_name = f"Name {IMG}", f"Surname {SCRIPT}"
+        cls.student.save()
         cls.question = make_question(background=f"Background {SCRIPT}", slug="xss")
         cls.historian = HistorianFactory(name=f"Evil {IMG}")
         cls.work = WorkFactory(title=f"Title {SCRIPT}", url="javascript:alert(1)")
@@ -126,6 +128,8 @@ class EscapingTests(BaseTestCase):
         for url in [
             self.course.get_absolute_url(), self.assignment.get_absolute_url(),
             reverse("historiography:assignment-board", args=[self.assignment.pk]), self.submission.get_absolute_url(),
+            reverse("historiography:course-student", args=[self.course.pk, self.student.pk]),
+            reverse("historiography:assignment-allocate", args=[self.assignment.pk]),
         ]:
             with self.subTest(url=url, who="instructor"):
                 self.assert_inert(self.client.get(url))
