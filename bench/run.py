@@ -40,7 +40,10 @@ def measure(server, info, args, label):
     names = ["minimal view"] + [name for name in info["pages"] if name != "minimal view"]  # the baseline first
     for name in names:
         path = info["pages"][name]
-        headers = [f"Cookie: {info['board_cookie']}"] if name == "instructor's board" else []
+        # As browsers do: the page cache then sends its gzipped copy (nothing else compresses).
+        headers = ["Accept-Encoding: gzip"] if args.gzip else []
+        if name == "instructor's board":
+            headers.append(f"Cookie: {info['board_cookie']}")
         url = server.base + path
         status = get_status(url, timeout=60, headers=dict(h.split(": ", 1) for h in headers))
         if status != 200:  # e.g. the data regenerated under us, and the instructor's session with it
@@ -70,6 +73,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the gunicorn config's)")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--no-gzip", dest="gzip", action="store_false", help="wrk without Accept-Encoding: gzip")
     args = parser.parse_args()
     started = time.monotonic()
 
@@ -98,7 +102,8 @@ def main():
     print(
         f"`make bench`, {when}: {facts['arguments']:,} arguments ({facts['question arguments']} on the question page, "
         f"{facts['board submissions']} submissions on the board); gunicorn {workers} sync workers, "
-        f"wrk {args.connections} connections, {args.seconds} s per page and mode; load average before the last run {' '.join(load)}."
+        f"wrk {args.connections} connections{' with Accept-Encoding: gzip' if args.gzip else ''}, {args.seconds} s per page and mode; "
+        f"load average at the end {' '.join(load)}."
     )
     for label in ("uncached", "cached"):
         minimal = runs[label]["minimal view"]
