@@ -24,6 +24,8 @@ LUA_REPORT = str(Path(__file__).with_name("report.lua"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/historiography_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 SYNTHETIC_ARGUMENTS = 100_000
+# One per run: the probe's login session is signed with it (the session auth hash).
+SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50)
 
 
 def log(message):
@@ -46,7 +48,7 @@ def server_env(*, page_cache_seconds=0, **extra):
     env = {
         **os.environ,
         "DEBUG": "false",
-        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "SECRET_KEY": SECRET_KEY,
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": DATABASE_URL,
