@@ -62,7 +62,7 @@ def row(name, queries, result, minimal):
     errors = result["non_2xx_3xx"] + result["socket_errors"]
     return (
         f"| {name} | {queries} | {result['rps']:.0f} | {result['p50_ms']:.1f} | {result['p95_ms']:.1f} | "
-        f"{result['p99_ms']:.1f} | {ratio:.2f} | {errors} |"
+        f"{result['p99_ms']:.1f} | {ratio:.{2 if ratio >= 0.1 else 3}f} | {errors} |"
     )
 
 
