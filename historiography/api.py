@@ -19,7 +19,6 @@ from .models import (
     Role,
     School,
     Standing,
-    Status,
     Topic,
     Work,
     WorkKind,

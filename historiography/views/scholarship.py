@@ -5,14 +5,14 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
 from .. import citations
 from ..charts import estimate_chart
 from ..filters import ArgumentFilter, ArgumentListFilter, SearchForm
-from ..models import Argument, Estimate, Historian, Position, Question, School, Status, Topic, Work
+from ..models import Argument, Historian, Question, School, Status, Topic, Work
 
 PAGE_SIZE = 20
 
