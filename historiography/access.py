@@ -2,7 +2,6 @@
 already scoped to the user, so another course's object is a 404, not a leak; a member of
 the course who lacks the role gets a 403."""
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -54,8 +53,9 @@ def can_read_board(user, assignment: Assignment, phase: int, now) -> bool:
     if assignment.peer_visibility == PeerVisibility.AFTER_DEADLINE:
         return assignment.is_past_due(now, phase)
     if assignment.peer_visibility == PeerVisibility.AFTER_SUBMITTING:
-        own = Q(student_id=user.pk) | Q(group__allocations__student_id=user.pk)
-        return Submission.objects.filter(own, assignment=assignment, phase=phase, status=SubmissionStatus.SUBMITTED).exists()
+        return Submission.objects.of_student(user).filter(
+            assignment=assignment, phase=phase, status=SubmissionStatus.SUBMITTED
+        ).exists()
     return False
 
 

@@ -830,6 +830,11 @@ class SubmissionQuerySet(models.QuerySet):
     def for_phase(self, phase):
         return self.filter(phase=phase)
 
+    def of_student(self, student):
+        """The student's own cases and their groups' consensus submissions (each once:
+        the group join matches only the student's own membership row)."""
+        return self.filter(Q(student=student, group__isnull=True) | Q(group__allocations__student=student))
+
 
 class Submission(models.Model):
     """A student's case for their side in one phase, or in phase 3 of a controversy a

@@ -225,12 +225,16 @@ def _check_writable(submission: Submission, now: datetime) -> None:
         raise ServiceError("The deadline has passed: this submission is read-only.")
 
 
-def swapped_side(assignment: Assignment, position: Position) -> Position:
-    """The side a student argues in the swap phase: the next side in play (with two
-    sides, the other one)."""
-    positions = list(assignment.positions.order_by("order", "label"))
+def next_side(positions: list, position: Position) -> Position:
+    """The side after `position` among `positions` (in order, wrapping round): with two
+    sides, the other one."""
     index = next((i for i, p in enumerate(positions) if p.pk == position.pk), -1)
     return positions[(index + 1) % len(positions)]
+
+
+def swapped_side(assignment: Assignment, position: Position) -> Position:
+    """The side a student argues in the swap phase: the next side in play."""
+    return next_side(list(assignment.positions.order_by("order", "label")), position)
 
 
 def submission_start(*, assignment: Assignment, student, phase: int = Phase.ARGUE) -> Submission:

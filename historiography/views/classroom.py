@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -168,9 +168,7 @@ def my_assignments(request):
             Prefetch("allocations", queryset=SideAllocation.objects.filter(student=request.user).select_related("position"), to_attr="my_allocations"),
             Prefetch(
                 "submissions",
-                queryset=Submission.objects.filter(
-                    Q(student=request.user, group__isnull=True) | Q(group__allocations__student=request.user)
-                )
+                queryset=Submission.objects.of_student(request.user)
                 .select_related("feedback")
                 .order_by("phase"),
                 to_attr="my_submissions",
@@ -267,7 +265,7 @@ def _assignment_student_view(request, assignment):
     submissions = {
         s.phase: s
         for s in Submission.objects.filter(assignment=assignment)
-        .filter(Q(student=request.user, group__isnull=True) | Q(group__allocations__student=request.user))
+        .of_student(request.user)
         .select_related("feedback", "position")
     }
     phase = assignment.current_phase(now)
@@ -621,7 +619,7 @@ def course_student(request, pk, student_pk):
             Prefetch("allocations", queryset=SideAllocation.objects.filter(student=student).select_related("position", "group"), to_attr="student_allocations"),
             Prefetch(
                 "submissions",
-                queryset=Submission.objects.filter(Q(student=student, group__isnull=True) | Q(group__allocations__student=student))
+                queryset=Submission.objects.of_student(student)
                 .select_related("position", "group", "feedback")
                 .annotate(citation_count=Count("citations"))
                 .order_by("phase"),
@@ -665,15 +663,9 @@ def _board_rows(assignment, phase=Phase.ARGUE):
         submission = submissions.get(allocation.student_id)
         if submission is not None:
             submission.board_status = _status_for(submission)
-        side = allocation.position if phase == Phase.ARGUE else _next_side(positions, allocation.position)
+        side = allocation.position if phase == Phase.ARGUE else services.next_side(positions, allocation.position)
         columns.setdefault(side.pk, (side, []))[1].append((allocation.student, submission))
     return list(columns.values())
-
-
-def _next_side(positions, position):
-    """services.swapped_side over positions already read, so the board's queries stay fixed."""
-    index = next((i for i, p in enumerate(positions) if p.pk == position.pk), -1)
-    return positions[(index + 1) % len(positions)]
 
 
 def _group_rows(assignment):
