@@ -5,7 +5,8 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -395,6 +396,17 @@ class ArgumentQuerySet(PublishableQuerySet):
 
     def for_question(self, question):
         return self.filter(position__question=question)
+
+    def per_position_counts(self):
+        """{position id: number of arguments} over this queryset (one query)."""
+        return dict(self.order_by().values("position_id").annotate(n=Count("pk", distinct=True)).values_list("position_id", "n"))
+
+    def places_in_position(self, first, last):
+        """The arguments ranked `first` to `last` (from 1) within each position, in the
+        cards' order (year, then id): one slice of every column of a question page, in
+        one query however many arguments a position has."""
+        place = Window(RowNumber(), partition_by=F("position_id"), order_by=[F("year").asc(), F("pk").asc()])
+        return self.annotate(place=place).filter(place__gte=first, place__lte=last)
 
     def for_comparison(self):
         """Just what a comparison cell shows: historian, position, question, work, and the

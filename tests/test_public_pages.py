@@ -45,7 +45,7 @@ class QuestionPageTests(BaseTestCase):
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 200)
         columns = response.context["columns"]
-        self.assertEqual([position for position, _ in columns], [self.continuity, self.discontinuity])
+        self.assertEqual([(position, total) for position, _, total in columns], [(self.continuity, 1), (self.discontinuity, 2)])
         self.assertEqual(columns[0][1], [self.pipes_argument])
         self.assertEqual(set(columns[1][1]), {self.cohen_argument, self.trotsky_argument})
         self.assertContains(response, "Lenin built the machine Stalin ran.")
@@ -70,7 +70,7 @@ class QuestionPageTests(BaseTestCase):
 
     def test_it_filters_by_decade(self):
         response = self.client.get(self.url, {"decade": "1930"})
-        self.assertEqual([a for _, args in response.context["columns"] for a in args], [self.trotsky_argument])
+        self.assertEqual([a for _, args, _ in response.context["columns"] for a in args], [self.trotsky_argument])
 
     def test_it_filters_by_role(self):
         response = self.client.get(self.url, {"role": "participant"})
@@ -107,6 +107,34 @@ class QuestionPageTests(BaseTestCase):
         self.assertContains(response, "Conquest (1990)")
         self.assertContains(response, "20 million")
         self.assertNotContains(response, "Draft source")
+
+    def test_long_columns_are_shown_twenty_at_a_time_together(self):
+        """Page 2 holds the 21st to 40th argument of every position, in the cards' order,
+        and keeps the filters; a position with fewer says so; a bad page falls back."""
+        more = [ArgumentFactory(historian=self.pipes, position=self.continuity, year=1950 + n, tags=["ideology"]) for n in range(44)]
+        ArgumentFactory(historian=self.pipes, position=self.continuity, status=Status.DRAFT, year=1900)
+        continuity = sorted([self.pipes_argument, *more], key=lambda a: (a.year, a.pk))
+
+        response = self.client.get(self.url, {"tag": "ideology"})
+        (_, first_page, total), (_, other, other_total) = response.context["columns"]
+        self.assertEqual((first_page, total, other, other_total), (continuity[:20], 45, [], 0))
+        self.assertContains(response, "Arguments 1–20 of each position (page 1 of 3)")
+        self.assertContains(response, 'href="?tag=ideology&amp;page=2"')
+        self.assertContains(response, '<details class="filter-box" open>')
+
+        response = self.client.get(self.url, {"page": "2"})
+        (_, page_two, total), (_, other, other_total) = response.context["columns"]
+        self.assertEqual((page_two, total, other_total), (continuity[20:40], 45, 2))
+        self.assertEqual(other, [])
+        self.assertContains(response, "All 2 are on the earlier pages.")
+        self.assertContains(response, '<details class="filter-box" >')  # paging is not filtering: the box stays shut
+        self.assertEqual(response.context["argument_count"], 47)
+
+        for page, expected in (("3", continuity[40:]), ("99", continuity[40:]), ("x", continuity[:20])):
+            with self.subTest(page=page):
+                response = self.client.get(self.url, {"page": page})
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.context["columns"][0][1], expected)
 
     def test_it_returns_404_for_an_unknown_question(self):
         response = self.client.get(reverse("historiography:question-detail", args=["no-such-question"]))
@@ -180,6 +208,18 @@ class OtherPagesTests(BaseTestCase):
         topic = TopicFactory(status=Status.DRAFT, title="Secret topic", slug="secret")
         self.assertEqual(self.client.get(topic.get_absolute_url()).status_code, 404)
         self.assertNotContains(self.client.get(reverse("historiography:home")), "Secret topic")
+
+    def test_the_historian_list_is_paged_by_name(self):
+        names = sorted([f"Zed Historian {n:03}" for n in range(105)])
+        for name in names:
+            HistorianFactory(name=name, sort_name=name)
+        url = reverse("historiography:historian-list")
+        response = self.client.get(url)
+        page = response.context["page"]
+        self.assertEqual((page.paginator.count, len(page.object_list), page.paginator.num_pages), (106, 100, 2))
+        response = self.client.get(url, {"page": "2"})
+        self.assertEqual([h.sort_name for h in response.context["page"]], names[-6:])
+        self.assertContains(response, "Page 2 of 2 (106 in all)")
 
     def test_tag_list_counts_only_published_arguments(self):
         ArgumentFactory(status=Status.DRAFT, tags=["draft-only"])

@@ -33,15 +33,18 @@ class QueryCountTests(BaseTestCase):
                 self.assertEqual(response.status_code, 200)
 
     def test_question_page(self):
-        # question+topic, positions, arguments (historian, position, question, topic, work joined),
-        # historians' schools, tags, incoming relations, estimates;
-        # the filter form's choices: schools, tags, historians
-        self.assert_constant(10, lambda q, n: q.get_absolute_url())
+        # question+topic, positions, arguments per position, one page of each column's
+        # arguments (historian, position, question, topic, work joined), historians' schools,
+        # tags, incoming relations, estimates; the filter form's choices: schools, tags, historians
+        self.assert_constant(11, lambda q, n: q.get_absolute_url())
+
+    def test_question_page_two(self):
+        self.assert_constant(11, lambda q, n: f"{q.get_absolute_url()}?page=2")
 
     def test_question_page_filtered_and_grouped(self):
         # as above, plus one lookup per bound model-choice filter (school, tag)
         self.assert_constant(
-            12, lambda q, n: f"{q.get_absolute_url()}?group=school&school=school-a-{n}&tag=shared&decade=1950"
+            13, lambda q, n: f"{q.get_absolute_url()}?group=school&school=school-a-{n}&tag=shared&decade=1950"
         )
 
     def test_argument_list(self):
@@ -66,8 +69,8 @@ class QueryCountTests(BaseTestCase):
         self.assert_constant(3, lambda q, n: q.topic.get_absolute_url())
 
     def test_historian_list(self):
-        # historians with counts, schools
-        self.assert_constant(2, lambda q, n: reverse("historiography:historian-list"))
+        # count, a page of historians with counts, their schools
+        self.assert_constant(3, lambda q, n: reverse("historiography:historian-list"))
 
     def test_tag_page(self):
         # tag, count, page of arguments, schools, tags, incoming relations

@@ -15,6 +15,9 @@ from ..filters import ArgumentFilter, ArgumentListFilter, SearchForm
 from ..models import Argument, Historian, Question, School, Status, Topic, Work
 
 PAGE_SIZE = 20
+# A question page shows each position's arguments this many at a time (the real
+# dataset's longest column has 16; a large scholarship can have hundreds).
+CARDS_PER_COLUMN = 20
 
 
 def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter, people=None):
@@ -27,8 +30,8 @@ def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter, peopl
     return filterset
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -50,12 +53,16 @@ def question_detail(request, slug):
     # The people who argue on this question, not the thousands in the whole scholarship.
     people = Historian.objects.filter(pk__in=on_question.values("historian_id"))
     filterset = _filtered_arguments(request, on_question.for_cards(), people=people)
-    arguments = list(filterset.qs)
+    counts = filterset.qs.per_position_counts()
+    # The columns are paged together: page 2 shows the 21st to 40th argument of each.
+    page = Paginator(range(max(counts.values(), default=0)), CARDS_PER_COLUMN).get_page(request.GET.get("page"))
+    first = (page.number - 1) * CARDS_PER_COLUMN + 1
+    arguments = list(filterset.qs.places_in_position(first, first + CARDS_PER_COLUMN - 1))
 
     by_position = defaultdict(list)
     for argument in arguments:
         by_position[argument.position_id].append(argument)
-    columns = [(position, by_position[position.pk]) for position in positions]
+    columns = [(position, by_position[position.pk], counts.get(position.pk, 0)) for position in positions]
 
     grouped = request.GET.get("group") == "school"
     school_rows = _group_by_school(arguments, positions) if grouped else []
@@ -68,7 +75,10 @@ def question_detail(request, slug):
         {
             "question": question,
             "columns": columns,
-            "argument_count": len(arguments),
+            "argument_count": sum(counts.values()),
+            "filtering": any(request.GET.get(name) for name in filterset.filters),
+            "page": page,
+            "first": first,
             "filter": filterset,
             "grouped": grouped,
             "school_rows": school_rows,
@@ -118,8 +128,8 @@ def argument_detail(request, slug):
 def historian_list(request):
     historians = Historian.objects.prefetch_related("schools").annotate(
         argument_count=Count("arguments", filter=Q(arguments__status=Status.PUBLISHED))
-    ).order_by("sort_name")
-    return render(request, "historiography/historian_list.html", {"historians": historians})
+    ).order_by("sort_name", "pk")
+    return render(request, "historiography/historian_list.html", {"page": _page(request, historians, per_page=100)})
 
 
 def historian_detail(request, slug):
