@@ -262,6 +262,7 @@ class ControversyInChromium(ClassroomInChromium):
         page.fill("#id_statement", "Lenin made Stalin possible; he did not make him inevitable.")
         page.click("button[name=save]")
         expect(page.locator(".messages")).to_contain_text("Draft saved")
+        expect(page.get_by_label("Remove from our evidence")).to_have_count(2)
         self.shot(page, "4-consensus-editor")
         page = students["ben"]
         page.goto(self.live_server_url + assignment.get_absolute_url())
