@@ -100,7 +100,7 @@ def main():
         load = loadavg.read().split()[:3]
     print()
     print(
-        f"`make bench`, {when}: {facts['arguments']:,} arguments ({facts['question arguments']} on the question page, "
+        f"`make bench`, {when}: {facts['arguments']:,} arguments ({facts['question arguments']} on the question, 20 a side per page, "
         f"{facts['board submissions']} submissions on the board); gunicorn {workers} sync workers, "
         f"wrk {args.connections} connections{' with Accept-Encoding: gzip' if args.gzip else ''}, {args.seconds} s per page and mode; "
         f"load average at the end {' '.join(load)}."
