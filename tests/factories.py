@@ -111,3 +111,29 @@ def make_question(positions=2, **kwargs):
     for order in range(positions):
         PositionFactory(question=question, order=order, label=f"Side {order + 1}", slug=f"side-{order + 1}")
     return question
+
+
+def make_class(instructor, students, *, also=(), slug, days_open=1, **assignment_fields):
+    """A course of `students` new students plus the users in `also`, and an assignment
+    (opened `days_open` days ago) on a new two-sided question with four arguments, sides
+    allocated alternately by hand. Returns (assignment, users, arguments)."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from historiography import services
+
+    question = make_question(slug=slug)
+    sides = list(question.positions.all())
+    arguments = [ArgumentFactory(position=sides[n % 2]) for n in range(4)]
+    course = services.course_create(instructor=instructor, title=f"Class of {students}")
+    users = [User.objects.create_user(f"s{students}-{n}") for n in range(students)] + list(also)
+    for user in users:
+        services.course_join(student=user, code=course.join_code)
+    assignment = services.assignment_create(
+        course=course, question=question, positions=sides, evidence_minimum=1, allocation=models.Allocation.BY_HAND,
+        opens_at=timezone.now() - timedelta(days=days_open), **assignment_fields,
+    )
+    services.assignment_allocate(assignment=assignment, sides={user: sides[n % 2] for n, user in enumerate(users)})
+    return assignment, users, arguments

@@ -25,7 +25,7 @@ from historiography.models import (
 from historiography.services import ServiceError
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, make_question
+from .factories import ArgumentFactory, make_class, make_question
 
 
 class ControversyTestCase(BaseTestCase):
@@ -451,20 +451,12 @@ class ControversyQueryCountTests(BaseTestCase):
 
     def make_class(self, students):
         self.instructor.groups.add(Group.objects.get(name="Instructor"))
-        question = make_question(slug=f"sac-{students}")
-        sides = list(question.positions.all())
-        arguments = [ArgumentFactory(position=sides[n % 2]) for n in range(4)]
-        course = services.course_create(instructor=self.instructor, title=f"Class of {students}")
-        users = [User.objects.create_user(f"s{students}-{n}") for n in range(students)] + [self.student]
-        for user in users:
-            services.course_join(student=user, code=course.join_code)
         now = timezone.now()
-        assignment = services.assignment_create(
-            course=course, question=question, positions=sides, title="SAC", evidence_minimum=1, mode=AssignmentMode.CONTROVERSY,
-            opens_at=now - timedelta(days=3), due_at=now - timedelta(days=2), swap_due_at=now - timedelta(days=1),
-            consensus_due_at=now + timedelta(days=1), allocation=Allocation.BY_HAND, accept_late=True,
+        assignment, users, arguments = make_class(
+            self.instructor, students, also=[self.student], slug=f"sac-{students}", title="SAC", days_open=3,
+            mode=AssignmentMode.CONTROVERSY, due_at=now - timedelta(days=2), swap_due_at=now - timedelta(days=1),
+            consensus_due_at=now + timedelta(days=1), accept_late=True,
         )
-        services.assignment_allocate(assignment=assignment, sides={user: sides[n % 2] for n, user in enumerate(users)})
         services.groups_form(assignment=assignment, size=2)
         for user in users:
             for phase in (Phase.ARGUE, Phase.SWAP, Phase.CONSENSUS):

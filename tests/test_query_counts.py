@@ -4,7 +4,7 @@ from django.urls import reverse
 from historiography.models import ArgumentRelation
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, WorkFactory, make_question
+from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, WorkFactory, make_class, make_question
 
 
 class QueryCountTests(BaseTestCase):
@@ -97,25 +97,14 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
         """A course with `students` students, each with a submitted, cited case."""
         from datetime import timedelta
 
-        from django.contrib.auth.models import User
         from django.utils import timezone
 
         from historiography import services
-        from historiography.models import Allocation
 
-        question = make_question(slug=f"class-{students}")
-        sides = list(question.positions.all())
-        arguments = [ArgumentFactory(position=sides[n % 2]) for n in range(4)]
-        course = services.course_create(instructor=self.instructor, title=f"Class of {students}")
-        users = [User.objects.create_user(f"s{students}-{n}") for n in range(students)] + [self.student]
-        for user in users:
-            services.course_join(student=user, code=course.join_code)
-        now = timezone.now()
-        assignment = services.assignment_create(
-            course=course, question=question, positions=sides, title="Debate", evidence_minimum=1,
-            opens_at=now - timedelta(days=1), due_at=now + timedelta(days=7), allocation=Allocation.BY_HAND,
+        assignment, users, arguments = make_class(
+            self.instructor, students, also=[self.student], slug=f"class-{students}", title="Debate",
+            due_at=timezone.now() + timedelta(days=7),
         )
-        services.assignment_allocate(assignment=assignment, sides={user: sides[n % 2] for n, user in enumerate(users)})
         for user in users:
             submission = services.submission_start(assignment=assignment, student=user)
             services.submission_cite(submission=submission, argument=arguments[0])
