@@ -1,5 +1,6 @@
 """What `make bench` and `make loadtest` share: the benchmark database, the production
 server (gunicorn with production settings) on a free port of 127.0.0.1, and wrk."""
+
 import json
 import os
 import secrets
@@ -123,7 +124,11 @@ class Server:
     def __enter__(self):
         self.process = subprocess.Popen(
             [GUNICORN, "-c", "config/gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -181,7 +186,15 @@ class Server:
 
 def wrk(url, *, seconds, connections, threads=2, headers=(), timeout_seconds=5, env=None):
     """One wrk run; returns its counts and latency percentiles (ms) as a dict."""
-    command = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout_seconds}s", "-s", LUA_REPORT]
+    command = [
+        "wrk",
+        f"-t{min(threads, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        f"--timeout={timeout_seconds}s",
+        "-s",
+        LUA_REPORT,
+    ]
     for header in headers:
         command += ["-H", header]
     result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60, env=env)

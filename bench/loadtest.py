@@ -17,6 +17,7 @@ two-core machine then saturates: see README). --no-restart runs the load alone.
 Restarting PostgreSQL interrupts everyone else's connections to it: run it on a machine
 of your own (or when nobody's tests are using the server).
 """
+
 import argparse
 import http.client
 import http.cookies
@@ -139,7 +140,9 @@ class Writer(threading.Thread):
         fields = parser.fields()
         if fields is None:
             return self.error("no editor form (read-only?)")
-        statement = f"Load test {self.run_id}, {self.student['username']}, save {n}: the evidence shows the regime improvised."
+        statement = (
+            f"Load test {self.run_id}, {self.student['username']}, save {n}: the evidence shows the regime improvised."
+        )
         fields["statement"] = statement
         self.attempts.append({"n": n, "statement": statement, "version": int(fields["version"]), "at": time.time()})
         status, location, _ = self.browser.request("POST", editor, fields)
@@ -177,7 +180,9 @@ class Writer(threading.Thread):
 
 
 def probe(env, *args):
-    result = subprocess.run([PYTHON, "bench/probe.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [PYTHON, "bench/probe.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     if result.returncode:
         raise RuntimeError(result.stderr)
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -186,7 +191,9 @@ def probe(env, *args):
 def restart_postgresql():
     version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
     subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True, timeout=120,
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        timeout=120,
         capture_output=True,
     )
 
@@ -247,10 +254,16 @@ def main():
         load_thread = threading.Thread(
             target=lambda: load.update(
                 wrk(
-                    server.base + "/", seconds=args.seconds, connections=args.connections, timeout_seconds=10,
+                    server.base + "/",
+                    seconds=args.seconds,
+                    connections=args.connections,
+                    timeout_seconds=10,
                     env={
-                        **env, "WRK_PATHS": paths.name, "WRK_ERRORS_BY_SECOND": "1",
-                        "WRK_MISS_PATH": pages["argument"], "WRK_MISS_SHARE": str(args.miss_share),
+                        **env,
+                        "WRK_PATHS": paths.name,
+                        "WRK_ERRORS_BY_SECOND": "1",
+                        "WRK_MISS_PATH": pages["argument"],
+                        "WRK_MISS_SHARE": str(args.miss_share),
                     },
                 )
             ),
@@ -267,12 +280,18 @@ def main():
             restart["app_back"] = wait_for_app(server.port, pages["argument"])
             log(
                 f"PostgreSQL back after {restart['postgresql_back'] - restart['began']:.1f} s; the app answered 200 "
-                + (f"{restart['app_back'] - restart['postgresql_back']:.2f} s later" if restart["app_back"] else "NOT within 60 s")
+                + (
+                    f"{restart['app_back'] - restart['postgresql_back']:.2f} s later"
+                    if restart["app_back"]
+                    else "NOT within 60 s"
+                )
             )
         load_thread.join(timeout=args.seconds + 90)
         for writer in writers:
             writer.join(timeout=60)
-        gunicorn_errors = [line for line in Path(server.log.name).read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+        gunicorn_errors = [
+            line for line in Path(server.log.name).read_text().splitlines() if "Traceback" in line or "ERROR" in line
+        ]
 
     # Every acknowledged save must be in the database: the draft now holds the last
     # acknowledged statement, or a later attempt whose answer was lost in the restart.
@@ -296,23 +315,39 @@ def main():
     writer_errors_outside = [what for t, what in writer_errors if not inside(t)]
 
     print()
-    print(f"`make loadtest`: {args.seconds} s, wrk {args.connections} connections over {len(mix)} pages "
-          f"(page cache {'on, ' + format(args.miss_share, '.0%') + ' of requests past it' if args.page_cache_seconds else 'off'}), "
-          f"{len(writers)} students saving drafts.")
-    print(f"- load: {load['requests']:,} requests, {load['rps']:.0f} req/s, p50 {load['p50_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, "
-          f"max {load['max_ms']:.0f} ms")
-    print(f"- errors outside the restart window: {wrk_errors_outside} non-2xx/3xx (wrk), {load['socket_errors']} socket errors "
-          f"(wrk, whole run: connect {load['connect_errors']}, read {load['read_errors']}, write {load['write_errors']}, "
-          f"timeout {load['timeouts']}), {len(writer_errors_outside)} writer errors {writer_errors_outside[:5]}")
+    print(
+        f"`make loadtest`: {args.seconds} s, wrk {args.connections} connections over {len(mix)} pages "
+        f"(page cache {'on, ' + format(args.miss_share, '.0%') + ' of requests past it' if args.page_cache_seconds else 'off'}), "
+        f"{len(writers)} students saving drafts."
+    )
+    print(
+        f"- load: {load['requests']:,} requests, {load['rps']:.0f} req/s, p50 {load['p50_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, "
+        f"max {load['max_ms']:.0f} ms"
+    )
+    print(
+        f"- errors outside the restart window: {wrk_errors_outside} non-2xx/3xx (wrk), {load['socket_errors']} socket errors "
+        f"(wrk, whole run: connect {load['connect_errors']}, read {load['read_errors']}, write {load['write_errors']}, "
+        f"timeout {load['timeouts']}), {len(writer_errors_outside)} writer errors {writer_errors_outside[:5]}"
+    )
     if restart:
         back = restart["app_back"]
-        print(f"- PostgreSQL restarted at {restart['began'] - start:.1f} s, back after {restart['postgresql_back'] - restart['began']:.1f} s; "
-              + (f"the app answered 200 {back - restart['postgresql_back']:.2f} s after that "
-                 f"({back - restart['began']:.1f} s after the restart began)" if back else "the app did NOT answer within 60 s"))
-        print(f"- inside the restart window: {wrk_errors_inside} non-2xx/3xx (wrk), "
-              f"{len(writer_errors) - len(writer_errors_outside)} writer errors")
-    print(f"- saves: {sum(len(w.attempts) for w in writers)} attempted, {acknowledged} acknowledged, "
-          f"{len(lost)} acknowledged saves lost {lost[:3]}")
+        print(
+            f"- PostgreSQL restarted at {restart['began'] - start:.1f} s, back after {restart['postgresql_back'] - restart['began']:.1f} s; "
+            + (
+                f"the app answered 200 {back - restart['postgresql_back']:.2f} s after that "
+                f"({back - restart['began']:.1f} s after the restart began)"
+                if back
+                else "the app did NOT answer within 60 s"
+            )
+        )
+        print(
+            f"- inside the restart window: {wrk_errors_inside} non-2xx/3xx (wrk), "
+            f"{len(writer_errors) - len(writer_errors_outside)} writer errors"
+        )
+    print(
+        f"- saves: {sum(len(w.attempts) for w in writers)} attempted, {acknowledged} acknowledged, "
+        f"{len(lost)} acknowledged saves lost {lost[:3]}"
+    )
     print(f"- gunicorn log: {len(gunicorn_errors)} error lines ({server.log.name})")
     ok = (
         not lost
@@ -320,7 +355,10 @@ def main():
         and wrk_errors_outside == 0
         and load["socket_errors"] == 0
         and not writer_errors_outside
-        and (not restart or (restart["app_back"] and restart["app_back"] - restart["postgresql_back"] < RECOVERY_TARGET_SECONDS))
+        and (
+            not restart
+            or (restart["app_back"] and restart["app_back"] - restart["postgresql_back"] < RECOVERY_TARGET_SECONDS)
+        )
     )
     print("Result: " + ("PASS" if ok else "FAIL"))
     return 0 if ok else 1

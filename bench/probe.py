@@ -9,6 +9,7 @@ the page cache on. Prints one JSON object.
 (an open debate, a side allocated, not submitted) for bench/loadtest.py; `probe.py saved
 JSON` reads back their submissions (statement and version).
 """
+
 import json
 import os
 import sys
@@ -25,8 +26,8 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from historiography.cache import invalidate_public_pages  # noqa: E402
 from historiography.models import (  # noqa: E402
@@ -56,7 +57,10 @@ def pick_pages():
     schools = list(School.objects.annotate(people=Count("historians")).order_by("-people", "slug")[:2])
     decade = 1990
     assignment = (
-        Assignment.objects.annotate(submitted=Count("submissions")).filter(submitted__gt=0).order_by("-submitted", "pk").first()
+        Assignment.objects.annotate(submitted=Count("submissions"))
+        .filter(submitted__gt=0)
+        .order_by("-submitted", "pk")
+        .first()
     )
     pages = {
         "home": "/",
@@ -147,7 +151,13 @@ def saved(writers_json):
         submission = Submission.objects.filter(
             assignment_id=writer["assignment"], student__username=writer["username"], phase=Phase.ARGUE
         ).first()
-        rows.append({**writer, "statement": submission.statement if submission else None, "version": submission.version if submission else None})
+        rows.append(
+            {
+                **writer,
+                "statement": submission.statement if submission else None,
+                "version": submission.version if submission else None,
+            }
+        )
     print(json.dumps(rows))
 
 

@@ -12,12 +12,13 @@
 
 Everything is bounded in time: each wrk run by its duration, each subprocess by a timeout.
 """
+
 import argparse
 import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from common import PYTHON, ROOT, Server, ensure_database, ensure_wrk, get_status, log, server_env, wrk
 
@@ -53,7 +54,9 @@ def measure(server, info, args, label):
         results[name] = wrk(url, seconds=args.seconds, connections=args.connections, headers=headers)
         server.drain()
         r = results[name]
-        log(f"  {label:8} {name:26} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p99 {r['p99_ms']:6.1f} ms  errors {r['non_2xx_3xx'] + r['socket_errors']}")
+        log(
+            f"  {label:8} {name:26} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p99 {r['p99_ms']:6.1f} ms  errors {r['non_2xx_3xx'] + r['socket_errors']}"
+        )
     return results
 
 
@@ -95,7 +98,7 @@ def main():
     with Server(server_env(page_cache_seconds=0), workers=args.workers) as server:
         search_alone = wrk(server.base + info["pages"]["search"], seconds=args.seconds, connections=1, threads=1)
 
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     with open("/proc/loadavg") as loadavg:
         load = loadavg.read().split()[:3]
     print()
@@ -109,19 +112,25 @@ def main():
         minimal = runs[label]["minimal view"]
         queries = info["queries"] if label == "uncached" else info["cached_queries"]
         print()
-        print(f"{label.capitalize()} (page cache {'off' if label == 'uncached' else 'on: anonymous pages from Redis'}):")
+        print(
+            f"{label.capitalize()} (page cache {'off' if label == 'uncached' else 'on: anonymous pages from Redis'}):"
+        )
         print()
         print("| page | queries | req/s | p50 ms | p95 ms | p99 ms | × minimal | errors |")
         print("| --- | --: | --: | --: | --: | --: | --: | --: |")
         for name, result in runs[label].items():
             print(row(name, queries[name], result, minimal))
     print()
-    print(f"Search alone (1 connection, uncached): p50 {search_alone['p50_ms']:.1f} ms, p95 {search_alone['p95_ms']:.1f} ms, p99 {search_alone['p99_ms']:.1f} ms.")
+    print(
+        f"Search alone (1 connection, uncached): p50 {search_alone['p50_ms']:.1f} ms, p95 {search_alone['p95_ms']:.1f} ms, p99 {search_alone['p99_ms']:.1f} ms."
+    )
     for label in ("uncached", "cached"):
         rss = [r for r, _ in memory[label]]
         pss = [p for _, p in memory[label]]
         if rss:
-            print(f"Memory per worker after the {label} run: RSS {min(rss):.0f}–{max(rss):.0f} MiB, PSS {min(pss):.0f}–{max(pss):.0f} MiB.")
+            print(
+                f"Memory per worker after the {label} run: RSS {min(rss):.0f}–{max(rss):.0f} MiB, PSS {min(pss):.0f}–{max(pss):.0f} MiB."
+            )
 
     print()
     misses = []
@@ -141,7 +150,11 @@ def main():
     print(f"({time.monotonic() - started:.0f} s)")
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"when": when, "info": info, "runs": runs, "memory": memory, "search_alone": search_alone}, out, indent=1)
+            json.dump(
+                {"when": when, "info": info, "runs": runs, "memory": memory, "search_alone": search_alone},
+                out,
+                indent=1,
+            )
 
 
 if __name__ == "__main__":

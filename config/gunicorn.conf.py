@@ -4,6 +4,7 @@ Sync workers: the pages are short and CPU-bound (rendering), so one request per 
 is simplest and, with persistent database connections (CONN_MAX_AGE), each worker keeps
 one PostgreSQL connection. Every value can be overridden from the environment.
 """
+
 import multiprocessing
 import os
 

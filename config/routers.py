@@ -7,6 +7,7 @@ student reads back the draft they just saved), POSTs, the admin and the classroo
 read that must see a write (made in a POST, by a logged-in user) is never on the replica.
 Writes and migrations always go to the primary.
 """
+
 import contextvars
 
 from django.urls import Resolver404, resolve

@@ -3,6 +3,7 @@
 Every variable is documented in `.env.example`. With nothing set, the project runs in
 DEBUG mode on a SQLite file beside manage.py, so a fresh checkout just works.
 """
+
 from pathlib import Path
 
 import environ
@@ -103,7 +104,9 @@ if DATABASE_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
-    MIDDLEWARE.insert(MIDDLEWARE.index("historiography.cache.PublicPageCacheMiddleware") + 1, "config.routers.ReplicaReadsMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("historiography.cache.PublicPageCacheMiddleware") + 1, "config.routers.ReplicaReadsMiddleware"
+    )
 # The replication lag to allow for: the page cache stores nothing this long after a write.
 DATABASE_REPLICA_LAG_SECONDS = env.float("DATABASE_REPLICA_LAG_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -155,7 +158,9 @@ STORAGES = {
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
@@ -171,7 +176,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],  # the viewsets are read-only
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [],
 }

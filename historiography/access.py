@@ -1,6 +1,7 @@
 """Access control in one place: every classroom object is fetched through a queryset
 already scoped to the user, so another course's object is a 404, not a leak; a member of
 the course who lacks the role gets a 403."""
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -37,7 +38,8 @@ def get_submission(user, pk) -> Submission:
     submission = get_object_or_404(queryset, pk=pk)
     teaches = submission.assignment.course.instructors.filter(pk=user.pk).exists()
     authors = submission.student_id == user.pk or (
-        submission.group_id is not None and SideAllocation.objects.filter(group_id=submission.group_id, student_id=user.pk).exists()
+        submission.group_id is not None
+        and SideAllocation.objects.filter(group_id=submission.group_id, student_id=user.pk).exists()
     )
     if not teaches and not authors:
         raise Http404("No such submission.")
@@ -53,9 +55,11 @@ def can_read_board(user, assignment: Assignment, phase: int, now) -> bool:
     if assignment.peer_visibility == PeerVisibility.AFTER_DEADLINE:
         return assignment.is_past_due(now, phase)
     if assignment.peer_visibility == PeerVisibility.AFTER_SUBMITTING:
-        return Submission.objects.of_student(user).filter(
-            assignment=assignment, phase=phase, status=SubmissionStatus.SUBMITTED
-        ).exists()
+        return (
+            Submission.objects.of_student(user)
+            .filter(assignment=assignment, phase=phase, status=SubmissionStatus.SUBMITTED)
+            .exists()
+        )
     return False
 
 

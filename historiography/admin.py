@@ -1,4 +1,5 @@
 """The editors' admin: every changelist joins what its columns show (no N+1)."""
+
 from django.contrib import admin, messages
 from django.db.models import Count
 

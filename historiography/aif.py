@@ -3,6 +3,7 @@ OVA and the AIFdb tools): I-nodes for the positions and for the arguments' claim
 RA-nodes for inference (an argument supports its position, or another argument) and
 CA-nodes for conflict (positions of one question conflict; an argument rebuts or
 qualifies another). Pure: takes rows already fetched."""
+
 from itertools import permutations
 
 from .models import RelationKind
@@ -44,7 +45,11 @@ def question_graph(question, positions, arguments, relations):
         "edges": edges,
         "locutions": [],
         "participants": [
-            {"participantID": person.pk, "firstname": person.name.rsplit(" ", 1)[0] if " " in person.name else "", "surname": person.name.rsplit(" ", 1)[-1]}
+            {
+                "participantID": person.pk,
+                "firstname": person.name.rsplit(" ", 1)[0] if " " in person.name else "",
+                "surname": person.name.rsplit(" ", 1)[-1],
+            }
             for person in participants.values()
         ],
     }

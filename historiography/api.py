@@ -5,6 +5,7 @@ published topic, a position, argument or estimate only under such a question, so
 never names a draft by its slug. Every list runs a fixed number of queries whatever its
 rows, so each viewset's queryset carries its joins; tests/test_api.py pins the counts.
 """
+
 import django_filters
 from rest_framework import serializers, viewsets
 
@@ -23,7 +24,6 @@ from .models import (
     Work,
     WorkKind,
 )
-
 
 # --- Serializers ---------------------------------------------------------------------
 
@@ -62,8 +62,17 @@ class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = [
-            "slug", "title", "topic", "background", "order", "standing", "standing_basis",
-            "standing_source_document", "standing_source_section", "positions", "html_url",
+            "slug",
+            "title",
+            "topic",
+            "background",
+            "order",
+            "standing",
+            "standing_basis",
+            "standing_source_document",
+            "standing_source_section",
+            "positions",
+            "html_url",
         ]
 
 
@@ -251,7 +260,9 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
 class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
     """Published questions with their positions (the sides of the debate)."""
 
-    queryset = Question.objects.published().with_topic().with_positions().order_by("topic__title", "order", "title", "pk")
+    queryset = (
+        Question.objects.published().with_topic().with_positions().order_by("topic__title", "order", "title", "pk")
+    )
     serializer_class = QuestionSerializer
     filterset_class = QuestionAPIFilter
     lookup_field = "slug"

@@ -2,6 +2,7 @@
 
 A namespace of its own, since the router's names (`argument-list`, `historian-detail`)
 are the public pages' names in the `historiography` namespace."""
+
 from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView

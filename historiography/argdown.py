@@ -17,6 +17,7 @@ argument maps. Pure: takes rows already fetched.
 User text in titles loses the brackets that delimit them; in descriptions every
 character Argdown gives a meaning (`[ ] < > # @ * _ { } / \\`) is escaped with a backslash,
 so a claim cannot open a reference, a tag or a comment."""
+
 import re
 
 from .citations import chicago_note
@@ -69,7 +70,9 @@ def question_argdown(question, positions, arguments, relations, url=""):
     if url:
         lines.append(_comment(f"From {url} (quotations are verbatim from the source documents named)."))
     lines += ["", f"# {escape(question.title)}", ""]
-    lines.append(_comment(f"Where the scholarship stands: {question.get_standing_display()}. {question.standing_basis}"))
+    lines.append(
+        _comment(f"Where the scholarship stands: {question.get_standing_display()}. {question.standing_basis}")
+    )
     if question.standing_source_document:
         lines.append(_comment(f"Source: {question.standing_source_document}, {question.standing_source_section}"))
     lines.append("")

@@ -42,6 +42,7 @@ DATABASE_REPLICA_LAG_SECONDS have passed since the last invalidation.
 Correct invalidation across processes needs a shared cache, so the page cache is on by
 default only when `REDIS_URL` is set and `DEBUG` is off (see settings).
 """
+
 import gzip
 import hashlib
 import logging
@@ -168,7 +169,11 @@ def connect_invalidation() -> None:
         post_save.connect(scholarship_changed, sender=model, dispatch_uid=f"page-cache-save-{label}")
         post_delete.connect(scholarship_changed, sender=model, dispatch_uid=f"page-cache-delete-{label}")
         for field in model._meta.local_many_to_many:
-            m2m_changed.connect(scholarship_changed, sender=field.remote_field.through, dispatch_uid=f"page-cache-m2m-{label}-{field.name}")
+            m2m_changed.connect(
+                scholarship_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"page-cache-m2m-{label}-{field.name}",
+            )
 
 
 def _current_generation(found: dict) -> str:
@@ -251,7 +256,12 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if _may_store(request, response) and _settled(generation):
             headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
-            entry = (generation, response.status_code, headers, gzip.compress(response.content, compresslevel=1, mtime=0))
+            entry = (
+                generation,
+                response.status_code,
+                headers,
+                gzip.compress(response.content, compresslevel=1, mtime=0),
+            )
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:

@@ -1,5 +1,6 @@
 """Geometry for the server-rendered SVG charts: estimates as ranges, the debate as a
 timeline. Pure functions over rows already fetched, so a chart costs no query."""
+
 from __future__ import annotations
 
 import math
@@ -218,10 +219,24 @@ def timeline(lanes_of, milestones=()) -> Timeline:
         for argument in sorted((a for a in arguments if a.year and a.year >= TIMELINE_START), key=lambda a: a.year):
             offset = seen.get(argument.year, 0)
             seen[argument.year] = offset + 1
-            lane.dots.append(Dot(argument, year_x(argument.year) + 3 * offset, lane.y + (4 if offset % 2 else -4) * (offset > 0), colour))
+            lane.dots.append(
+                Dot(
+                    argument,
+                    year_x(argument.year) + 3 * offset,
+                    lane.y + (4 if offset % 2 else -4) * (offset > 0),
+                    colour,
+                )
+            )
         lanes.append(lane)
         y += LANE_HEIGHT
     axis_y = y + 6
     decades = [(year_x(d), d) for d in range(TIMELINE_START, TIMELINE_END + 1, 10)]
     markers = [(year_x(m.year), m.year, m.label) for m in milestones if TIMELINE_START <= m.year <= TIMELINE_END]
-    return Timeline(lanes=lanes, width=TIMELINE_LEFT + TIMELINE_WIDTH + 30, height=int(axis_y + 30), axis_y=axis_y, decades=decades, markers=markers)
+    return Timeline(
+        lanes=lanes,
+        width=TIMELINE_LEFT + TIMELINE_WIDTH + 30,
+        height=int(axis_y + 30),
+        axis_y=axis_y,
+        decades=decades,
+        markers=markers,
+    )

@@ -4,6 +4,7 @@ for works and arguments. Pure functions over rows already fetched (works with th
 An argument's words come to us through a seed document, which quotes the historian;
 its citations say so ("quoted in ..."), so a student never cites a page they have
 not seen as if they had read it."""
+
 import re
 import unicodedata
 
@@ -77,7 +78,11 @@ def _plain(runs):
 
 
 def _html(runs):
-    return mark_safe("".join(format_html("<cite>{}</cite>", run) if isinstance(run, _Italic) else conditional_escape(run) for run in runs))
+    return mark_safe(
+        "".join(
+            format_html("<cite>{}</cite>", run) if isinstance(run, _Italic) else conditional_escape(run) for run in runs
+        )
+    )
 
 
 def _closed(text, mark="."):
@@ -251,7 +256,18 @@ def chicago_bibliography_html(arguments):
 
 # --- BibTeX --------------------------------------------------------------------------
 
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def _bibtex_escape(text):
@@ -275,7 +291,9 @@ def _ascii(text):
 def _bibtex_key(people, year, title):
     """'conquest1968great': first author's surname, year, first significant word of the title."""
     family = _split(people[0])[0] if people else "anon"
-    word = next((w for w in re.findall(r"[A-Za-z]+", _ascii(title)) if w.lower() not in {"the", "a", "an", "on", "of"}), "")
+    word = next(
+        (w for w in re.findall(r"[A-Za-z]+", _ascii(title)) if w.lower() not in {"the", "a", "an", "on", "of"}), ""
+    )
     return re.sub(r"[^a-z0-9]", "", _ascii(f"{family}{year or ''}{word}").lower()) or "entry"
 
 
@@ -363,7 +381,10 @@ def argument_csl(argument):
 
 def bibliography_csl(arguments):
     """A question's bibliography as CSL-JSON items: the sources of bibliography_sources()."""
-    return [work_csl(source) if isinstance(source, Work) else argument_csl(source) for source in bibliography_sources(arguments)]
+    return [
+        work_csl(source) if isinstance(source, Work) else argument_csl(source)
+        for source in bibliography_sources(arguments)
+    ]
 
 
 # --- RIS and Highwire meta tags (what Zotero and other reference managers read) ---------
@@ -418,7 +439,11 @@ def highwire_tags(source):
         work, people, year, page = source, list(source.authors.all()), source.year, ""
     else:
         work = _own_work(source)
-        people, year, page = _argument_people(source), source.year or (work.year if work else None), _page(source.locator)
+        people, year, page = (
+            _argument_people(source),
+            source.year or (work.year if work else None),
+            _page(source.locator),
+        )
     tags = [("citation_title", work.title if work else source.claim)]
     tags += [("citation_author", _ris_name(person)) for person in people]
     if year:

@@ -1,4 +1,5 @@
 """FilterSets for the argument lists; the views hand them a tuned queryset."""
+
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
@@ -22,7 +23,9 @@ class QuickSelect(forms.Select):
             f'<option value="{escape(str(v))}"{" selected" if str(v) in selected else ""}>{escape(label)}</option>'
             for v, label in self.choices
         )
-        return mark_safe(f"<select{flatatt(self.build_attrs(self.attrs, {**(attrs or {}), 'name': name}))}>{options}</select>")
+        return mark_safe(
+            f"<select{flatatt(self.build_attrs(self.attrs, {**(attrs or {}), 'name': name}))}>{options}</select>"
+        )
 
 
 class ArgumentFilter(django_filters.FilterSet):
@@ -39,11 +42,20 @@ class ArgumentFilter(django_filters.FilterSet):
         choices=DECADES, method="filter_decade", empty_label="Any decade", label="Decade", widget=QuickSelect
     )
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", to_field_name="slug", queryset=Tag.objects.order_by("name"), empty_label="Any tag", label="Tag",
-        distinct=True, widget=QuickSelect,
+        field_name="tags",
+        to_field_name="slug",
+        queryset=Tag.objects.order_by("name"),
+        empty_label="Any tag",
+        label="Tag",
+        distinct=True,
+        widget=QuickSelect,
     )
     historian = django_filters.ModelChoiceFilter(
-        to_field_name="slug", queryset=Historian.objects.all(), empty_label="Anyone", label="Historian", widget=QuickSelect
+        to_field_name="slug",
+        queryset=Historian.objects.all(),
+        empty_label="Anyone",
+        label="Historian",
+        widget=QuickSelect,
     )
     role = django_filters.ChoiceFilter(
         field_name="historian__role", choices=Role.choices, empty_label="Any role", label="Role", widget=QuickSelect

@@ -1,5 +1,6 @@
 """Forms for the classroom and accounts. Rules that span models are checked again in
 services.py; the forms give the user the first, clear message."""
+
 import zoneinfo
 
 from django import forms
@@ -51,8 +52,21 @@ class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
         fields = [
-            "title", "question", "positions", "instructions", "mode", "evidence_minimum", "opens_at", "due_at",
-            "swap_due_at", "consensus_due_at", "accept_late", "allocation", "side_cap", "peer_visibility", "anonymous_peers",
+            "title",
+            "question",
+            "positions",
+            "instructions",
+            "mode",
+            "evidence_minimum",
+            "opens_at",
+            "due_at",
+            "swap_due_at",
+            "consensus_due_at",
+            "accept_late",
+            "allocation",
+            "side_cap",
+            "peer_visibility",
+            "anonymous_peers",
         ]
         widgets = {
             "mode": forms.RadioSelect,
@@ -74,8 +88,12 @@ class AssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = Question.objects.published().select_related("topic").order_by("topic__title", "order")
-        self.fields["positions"].queryset = Position.objects.published().select_related("question").order_by("question__order", "order")
+        self.fields["question"].queryset = (
+            Question.objects.published().select_related("topic").order_by("topic__title", "order")
+        )
+        self.fields["positions"].queryset = (
+            Position.objects.published().select_related("question").order_by("question__order", "order")
+        )
         self.fields["positions"].label_from_instance = lambda position: f"{position.question.title} — {position.label}"
         self.fields["positions"].help_text = "Tick at least two positions of the chosen question."
 
@@ -130,7 +148,9 @@ class SubmissionForm(forms.Form):
             self.fields[f"remove_{citation.pk}"] = forms.BooleanField(label="Remove from my evidence", required=False)
 
     def citation_rows(self):
-        return [(citation, self[f"comment_{citation.pk}"], self[f"remove_{citation.pk}"]) for citation in self.citations]
+        return [
+            (citation, self[f"comment_{citation.pk}"], self[f"remove_{citation.pk}"]) for citation in self.citations
+        ]
 
     def comments(self):
         return {c.pk: self.cleaned_data[f"comment_{c.pk}"] for c in self.citations}
@@ -141,7 +161,10 @@ class SubmissionForm(forms.Form):
 
 class GroupSizeForm(forms.Form):
     size = forms.IntegerField(
-        label="Students per group", min_value=2, max_value=6, initial=2,
+        label="Students per group",
+        min_value=2,
+        max_value=6,
+        initial=2,
         help_text="2 for pairs; 4 for two pairs. Every group mixes the sides when there are enough students on each.",
     )
 

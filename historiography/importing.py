@@ -10,6 +10,7 @@ problem it found, each naming the file, the object and the field. The write is
 `services.scholarship_import()`. The checks come from the models themselves (their
 fields, natural keys, `full_clean()` and constraints), so a new field or constraint needs
 no change here."""
+
 from __future__ import annotations
 
 import bisect
@@ -122,7 +123,9 @@ def read_files(paths: Iterable[str | Path]) -> tuple[dict[str, str], list[Proble
         try:
             texts[name] = Path(path).read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
-            problems.append(Problem(name, f"not UTF-8 text: byte {error.object[error.start]:#04x} at offset {error.start}"))
+            problems.append(
+                Problem(name, f"not UTF-8 text: byte {error.object[error.start]:#04x} at offset {error.start}")
+            )
         except OSError as error:
             problems.append(Problem(name, f"cannot be read: {error.strerror or error}"))
     return texts, problems
@@ -140,7 +143,9 @@ def plan_import(sources: Mapping[str, str | list]) -> Plan:
     by_model = defaultdict(list)
     for entry in entries:
         by_model[entry.model].append(entry)
-    app_list = [(apps.get_app_config(label), [m for m in by_model if m._meta.app_label == label]) for label in IMPORTABLE_APPS]
+    app_list = [
+        (apps.get_app_config(label), [m for m in by_model if m._meta.app_label == label]) for label in IMPORTABLE_APPS
+    ]
     ordered = serializers.sort_dependencies(app_list, allow_cycles=True)
 
     index: dict[type, dict[tuple, Entry]] = defaultdict(dict)
@@ -414,7 +419,9 @@ def _validate(entry: Entry, exclude: set[str], resolved: set[str], checked: dict
         try:
             _validate_constraint(constraint, instance, exclude, checked)
         except ValidationError as error:
-            values = ", ".join(f"{name}={_show_value(getattr(instance, name, None))}" for name in _constraint_fields(constraint))
+            values = ", ".join(
+                f"{name}={_show_value(getattr(instance, name, None))}" for name in _constraint_fields(constraint)
+            )
             found.setdefault(NON_FIELD_ERRORS, " ".join(error.messages) + (f" ({values})" if values else ""))
     return found
 

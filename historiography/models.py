@@ -1,5 +1,6 @@
 """The scholarship (topics, schools, historians, works, questions, positions, arguments,
 estimates) and the classroom built on it. Ordered by dependency."""
+
 import secrets
 
 from django.conf import settings
@@ -64,7 +65,9 @@ class Topic(models.Model):
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True) | Q(period_start__lte=models.F("period_end")),
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=models.F("period_end")),
                 name="topic_period_ordered",
             ),
         ]
@@ -91,7 +94,9 @@ class Milestone(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="milestones")
     year = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=40, help_text="A few words, shown on the timeline, e.g. 'Archives open'.")
-    description = models.CharField(max_length=300, blank=True, help_text="One sentence for screen readers and the legend.")
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One sentence for screen readers and the legend."
+    )
 
     objects = MilestoneManager()
 
@@ -127,7 +132,9 @@ class School(models.Model):
         ordering = ["order", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(active_from__isnull=True) | Q(active_to__isnull=True) | Q(active_from__lte=models.F("active_to")),
+                condition=Q(active_from__isnull=True)
+                | Q(active_to__isnull=True)
+                | Q(active_from__lte=models.F("active_to")),
                 name="school_active_years_ordered",
             ),
         ]
@@ -326,7 +333,10 @@ class Position(models.Model):
     summary = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     standing = models.CharField(
-        max_length=20, choices=PositionStanding.choices, blank=True, help_text="Leave empty unless the seeds say where it stands."
+        max_length=20,
+        choices=PositionStanding.choices,
+        blank=True,
+        help_text="Leave empty unless the seeds say where it stands.",
     )
     standing_note = models.TextField(blank=True, help_text="Why it stands there, naming the source.")
 
@@ -399,7 +409,9 @@ class ArgumentQuerySet(PublishableQuerySet):
 
     def per_position_counts(self):
         """{position id: number of arguments} over this queryset (one query)."""
-        return dict(self.order_by().values("position_id").annotate(n=Count("pk", distinct=True)).values_list("position_id", "n"))
+        return dict(
+            self.order_by().values("position_id").annotate(n=Count("pk", distinct=True)).values_list("position_id", "n")
+        )
 
     def places_in_position(self, first, last):
         """The arguments ranked `first` to `last` (from 1) within each position, in the
@@ -414,9 +426,12 @@ class ArgumentQuerySet(PublishableQuerySet):
         return self.select_related("historian", "position__question", "work").prefetch_related("historian__schools")
 
     def for_timeline(self):
-        return self.filter(year__isnull=False).select_related("historian", "position__question", "work").prefetch_related(
-            "historian__schools"
-        ).order_by("year", "pk")
+        return (
+            self.filter(year__isnull=False)
+            .select_related("historian", "position__question", "work")
+            .prefetch_related("historian__schools")
+            .order_by("year", "pk")
+        )
 
     def search(self, text):
         """Arguments whose quotation, claim, historian or work matches `text`.
@@ -498,7 +513,9 @@ class Argument(models.Model):
     class Meta:
         ordering = ["position__order", "year", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100), name="argument_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100), name="argument_year_plausible"
+            ),
             models.CheckConstraint(condition=~Q(source_document=""), name="argument_has_source_document"),
         ]
         indexes = [models.Index(fields=["status", "year"])]
@@ -753,7 +770,9 @@ class Assignment(models.Model):
         ordering = ["due_at", "title"]
         constraints = [
             models.CheckConstraint(condition=Q(opens_at__lt=models.F("due_at")), name="assignment_opens_before_due"),
-            models.CheckConstraint(condition=Q(side_cap__isnull=True) | Q(side_cap__gte=1), name="assignment_side_cap_positive"),
+            models.CheckConstraint(
+                condition=Q(side_cap__isnull=True) | Q(side_cap__gte=1), name="assignment_side_cap_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(mode=AssignmentMode.DEBATE)
                 | Q(swap_due_at__gt=models.F("due_at"), consensus_due_at__gt=models.F("swap_due_at")),
@@ -810,7 +829,9 @@ class DebateGroup(models.Model):
 
     class Meta:
         ordering = ["assignment", "number"]
-        constraints = [models.UniqueConstraint(fields=["assignment", "number"], name="group_number_unique_per_assignment")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "number"], name="group_number_unique_per_assignment")
+        ]
 
     def __str__(self):
         return f"Group {self.number}"
@@ -824,7 +845,9 @@ class SideAllocation(models.Model):
 
     class Meta:
         ordering = ["position__order", "student__username"]
-        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="allocation_one_side_per_student")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "student"], name="allocation_one_side_per_student")
+        ]
 
     def __str__(self):
         return f"{self.student} argues {self.position.label}"
@@ -874,7 +897,9 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assignment", "student", "phase"], name="submission_one_per_student_phase"),
             models.UniqueConstraint(
-                fields=["assignment", "group", "phase"], condition=Q(group__isnull=False), name="submission_one_per_group_phase"
+                fields=["assignment", "group", "phase"],
+                condition=Q(group__isnull=False),
+                name="submission_one_per_group_phase",
             ),
             models.CheckConstraint(
                 condition=Q(phase=Phase.CONSENSUS, group__isnull=False, position__isnull=True)
@@ -914,7 +939,9 @@ class Citation(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["submission", "argument"], name="citation_unique_per_submission")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "argument"], name="citation_unique_per_submission")
+        ]
 
     def __str__(self):
         return f"{self.submission} cites {self.argument.slug}"

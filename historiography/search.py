@@ -7,6 +7,7 @@ here). Names and titles are matched in subqueries whose ids are OR'ed with the a
 own match, so PostgreSQL answers the whole search with one BitmapOr of three index scans
 instead of building a document across joins for every row.
 """
+
 import re
 
 from django.contrib.postgres.expressions import ArraySubquery

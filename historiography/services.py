@@ -1,6 +1,7 @@
 """Writes that touch several models, each in one transaction. Names are
 `<entity>_<action>`, arguments keyword-only; a rule broken raises ServiceError with a
 message fit to show the user, and nothing is written."""
+
 from __future__ import annotations
 
 import random
@@ -109,7 +110,10 @@ def assignment_create(*, course: Course, positions, **fields) -> Assignment:
 def assignment_update(*, assignment: Assignment, positions, **fields) -> Assignment:
     positions = list(positions)
     _check_positions(fields.get("question", assignment.question), positions)
-    if fields.get("mode", assignment.mode) != AssignmentMode.CONTROVERSY and assignment.submissions.exclude(phase=Phase.ARGUE).exists():
+    if (
+        fields.get("mode", assignment.mode) != AssignmentMode.CONTROVERSY
+        and assignment.submissions.exclude(phase=Phase.ARGUE).exists()
+    ):
         raise ServiceError("Students have started phase 2 or 3, so this assignment stays a controversy.")
     for name, value in fields.items():
         setattr(assignment, name, value)
@@ -144,7 +148,9 @@ class ReallocationImpact:
 def allocation_impact(*, assignment: Assignment, sides: dict) -> ReallocationImpact:
     """What a new allocation would do to existing submissions (for the confirmation)."""
     moved = [
-        s for s in assignment.submissions.filter(phase=Phase.ARGUE) if s.student in sides and sides[s.student].pk != s.position_id
+        s
+        for s in assignment.submissions.filter(phase=Phase.ARGUE)
+        if s.student in sides and sides[s.student].pk != s.position_id
     ]
     return ReallocationImpact(len(moved), sum(1 for s in moved if s.is_submitted))
 
@@ -208,7 +214,10 @@ def side_choose(*, assignment: Assignment, student, position: Position, now: dat
 
 def side_counts(assignment: Assignment) -> dict:
     return dict(
-        SideAllocation.objects.filter(assignment=assignment).values_list("position").annotate(n=Count("pk")).values_list("position", "n")
+        SideAllocation.objects.filter(assignment=assignment)
+        .values_list("position")
+        .annotate(n=Count("pk"))
+        .values_list("position", "n")
     )
 
 
@@ -220,7 +229,9 @@ def _check_writable(submission: Submission, now: datetime) -> None:
     if submission.is_submitted:
         raise ServiceError("This submission has been submitted and can no longer be changed.")
     if not assignment.is_open(now, phase):
-        raise ServiceError("This assignment is not open yet." if phase == Phase.ARGUE else f"Phase {phase} has not started yet.")
+        raise ServiceError(
+            "This assignment is not open yet." if phase == Phase.ARGUE else f"Phase {phase} has not started yet."
+        )
     if assignment.is_past_due(now, phase) and not assignment.accept_late:
         raise ServiceError("The deadline has passed: this submission is read-only.")
 
@@ -243,11 +254,18 @@ def submission_start(*, assignment: Assignment, student, phase: int = Phase.ARGU
     (phase 3)."""
     if phase not in assignment.phases:
         raise ServiceError("This assignment has no such phase.")
-    allocation = SideAllocation.objects.filter(assignment=assignment, student=student).select_related("position").first()
+    allocation = (
+        SideAllocation.objects.filter(assignment=assignment, student=student).select_related("position").first()
+    )
     if allocation is None:
-        raise ServiceError("You have no side in this debate yet." + (
-            " Choose one first." if assignment.allocation == Allocation.STUDENT_CHOICE else " Your instructor will allocate one."
-        ))
+        raise ServiceError(
+            "You have no side in this debate yet."
+            + (
+                " Choose one first."
+                if assignment.allocation == Allocation.STUDENT_CHOICE
+                else " Your instructor will allocate one."
+            )
+        )
     if phase == Phase.CONSENSUS:
         if allocation.group_id is None:
             raise ServiceError("You are not in a group yet: your instructor forms the groups for the consensus.")
@@ -321,7 +339,9 @@ def submission_submit(*, submission: Submission, now: datetime | None = None) ->
         missing = [p.label for p in assignment.positions.order_by("order", "label") if p.pk not in cited_sides]
         if missing:
             raise ServiceError(
-                "A consensus cites evidence from every side: add at least one argument for " + "; ".join(f"“{m}”" for m in missing) + "."
+                "A consensus cites evidence from every side: add at least one argument for "
+                + "; ".join(f"“{m}”" for m in missing)
+                + "."
             )
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = now
@@ -428,8 +448,9 @@ def assignment_end_phase(*, assignment: Assignment, now: datetime | None = None)
 
 
 @transaction.atomic
-def feedback_release(*, assignment: Assignment | None = None, course: Course | None = None, student=None,
-                     now: datetime | None = None) -> int:
+def feedback_release(
+    *, assignment: Assignment | None = None, course: Course | None = None, student=None, now: datetime | None = None
+) -> int:
     """Returns held feedback to the students: everything on an assignment, or everything
     of one student in a course (their own submissions and their groups' consensus).
     Returns how many were released."""
@@ -470,7 +491,9 @@ class ScholarshipImportError(ServiceError):
 
 
 @transaction.atomic
-def scholarship_import(*, files: list | tuple = (), data: dict | None = None, dry_run: bool = False) -> importing.ImportSummary:
+def scholarship_import(
+    *, files: list | tuple = (), data: dict | None = None, dry_run: bool = False
+) -> importing.ImportSummary:
     """Import scholarship in the fixture format (`fixtures/stalinism.json`) from `files`,
     or from `data` (a name -> JSON text or parsed list, for callers without a file).
 
@@ -494,6 +517,8 @@ def scholarship_import(*, files: list | tuple = (), data: dict | None = None, dr
                 getattr(entry.instance, name).set(targets)
         except DatabaseError as error:
             # A rule only the database knew: raising rolls the whole import back.
-            problem = importing.Problem(entry.file, f"refused by the database: {str(error).splitlines()[0]}", entry.where)
+            problem = importing.Problem(
+                entry.file, f"refused by the database: {str(error).splitlines()[0]}", entry.where
+            )
             raise ScholarshipImportError([problem]) from error
     return plan.summary(written=True)

@@ -1,4 +1,5 @@
 """A TestCase with ready users, as in healthchecks' hc/test.py."""
+
 from django.contrib.auth.models import Permission, User
 from django.test import TestCase
 
@@ -12,4 +13,6 @@ class BaseTestCase(TestCase):
         cls.instructor = User.objects.create_user("instructor", "instructor@example.org", cls.password)
         cls.other_instructor = User.objects.create_user("other_instructor", "oi@example.org", cls.password)
         cls.editor = User.objects.create_user("editor", "editor@example.org", cls.password, is_staff=True)
-        cls.editor.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["historiography", "taggit"]))
+        cls.editor.user_permissions.set(
+            Permission.objects.filter(content_type__app_label__in=["historiography", "taggit"])
+        )

@@ -1,6 +1,7 @@
 """The one way the browser tests start Debian's Chromium through Playwright, beside a
 live server. Skipped, with the reason, when Chromium (or a tool a subclass needs) is
 missing; `.ci/run` installs Chromium."""
+
 import os
 import unittest
 from pathlib import Path

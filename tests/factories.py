@@ -1,4 +1,5 @@
 """factory_boy factories for the scholarship; published unless told otherwise."""
+
 import factory
 
 from historiography import models
@@ -132,8 +133,13 @@ def make_class(instructor, students, *, also=(), slug, days_open=1, **assignment
     for user in users:
         services.course_join(student=user, code=course.join_code)
     assignment = services.assignment_create(
-        course=course, question=question, positions=sides, evidence_minimum=1, allocation=models.Allocation.BY_HAND,
-        opens_at=timezone.now() - timedelta(days=days_open), **assignment_fields,
+        course=course,
+        question=question,
+        positions=sides,
+        evidence_minimum=1,
+        allocation=models.Allocation.BY_HAND,
+        opens_at=timezone.now() - timedelta(days=days_open),
+        **assignment_fields,
     )
     services.assignment_allocate(assignment=assignment, sides={user: sides[n % 2] for n, user in enumerate(users)})
     return assignment, users, arguments

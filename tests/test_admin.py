@@ -21,7 +21,9 @@ class AdminTests(BaseTestCase):
         arguments = []
         for n in range(count):
             historian = HistorianFactory(schools=[school])
-            arguments.append(ArgumentFactory(historian=historian, position=question.positions.first(), tags=["a", f"t{n}"]))
+            arguments.append(
+                ArgumentFactory(historian=historian, position=question.positions.first(), tags=["a", f"t{n}"])
+            )
             arguments[-1].work.authors.add(historian)
         for source, target in zip(arguments[1:], arguments):
             ArgumentRelation.objects.create(source=source, target=target, kind="supports")
@@ -82,7 +84,12 @@ class AdminTests(BaseTestCase):
         argument = ArgumentFactory()
         response = self.client.get(
             reverse("admin:autocomplete"),
-            {"term": argument.historian.name, "app_label": "historiography", "model_name": "argument", "field_name": "historian"},
+            {
+                "term": argument.historian.name,
+                "app_label": "historiography",
+                "model_name": "argument",
+                "field_name": "historian",
+            },
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["results"][0]["text"], argument.historian.name)

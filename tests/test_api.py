@@ -1,5 +1,6 @@
 """The open-data API (/api/): every endpoint lists and retrieves, drafts never show, pages
 are fixed in size and in queries, and every filter the schema declares works or says why not."""
+
 import json
 import tempfile
 from pathlib import Path
@@ -55,31 +56,55 @@ class ApiTestCase(BaseTestCase):
 
         cls.totalitarian = SchoolFactory(name="Totalitarian model", slug="totalitarian", order=1)
         cls.revisionist = SchoolFactory(name="Revisionists", slug="revisionist", order=2)
-        cls.pipes = HistorianFactory(name="Richard Pipes", sort_name="Pipes, Richard", slug="richard-pipes", schools=[cls.totalitarian])
-        cls.fitzpatrick = HistorianFactory(name="Sheila Fitzpatrick", slug="sheila-fitzpatrick", schools=[cls.revisionist])
+        cls.pipes = HistorianFactory(
+            name="Richard Pipes", sort_name="Pipes, Richard", slug="richard-pipes", schools=[cls.totalitarian]
+        )
+        cls.fitzpatrick = HistorianFactory(
+            name="Sheila Fitzpatrick", slug="sheila-fitzpatrick", schools=[cls.revisionist]
+        )
         cls.trotsky = HistorianFactory(name="Leon Trotsky", slug="leon-trotsky", role=Role.PARTICIPANT)
         cls.revolution = WorkFactory(title="The Russian Revolution", slug="russian-revolution", year=1990)
         cls.revolution.authors.add(cls.pipes)
-        cls.betrayed = WorkFactory(title="The Revolution Betrayed", slug="revolution-betrayed", year=1936, kind=WorkKind.SPEECH)
+        cls.betrayed = WorkFactory(
+            title="The Revolution Betrayed", slug="revolution-betrayed", year=1936, kind=WorkKind.SPEECH
+        )
         cls.betrayed.authors.add(cls.trotsky)
         cls.everyday = WorkFactory(title="Everyday Stalinism", slug="everyday-stalinism", year=1999)
         cls.everyday.authors.add(cls.fitzpatrick)
 
         cls.pipes_argument = ArgumentFactory(
-            slug="pipes-continuity", historian=cls.pipes, position=cls.lenin_side, work=cls.revolution, year=1990,
-            claim="Lenin built the machine Stalin ran.", quotation="Stalin was a true Leninist", locator="p. 10",
+            slug="pipes-continuity",
+            historian=cls.pipes,
+            position=cls.lenin_side,
+            work=cls.revolution,
+            year=1990,
+            claim="Lenin built the machine Stalin ran.",
+            quotation="Stalin was a true Leninist",
+            locator="p. 10",
             tags=["Ideology", "Lenin"],
         )
         cls.trotsky_argument = ArgumentFactory(
-            slug="trotsky-betrayal", historian=cls.trotsky, position=cls.break_side, work=cls.betrayed, year=1936,
+            slug="trotsky-betrayal",
+            historian=cls.trotsky,
+            position=cls.break_side,
+            work=cls.betrayed,
+            year=1936,
             tags=["Bureaucracy"],
         )
         cls.fitzpatrick_argument = ArgumentFactory(
-            slug="fitzpatrick-famine", historian=cls.fitzpatrick, position=cls.famine.positions.first(), work=cls.everyday,
-            year=1994, tags=["Ideology"],
+            slug="fitzpatrick-famine",
+            historian=cls.fitzpatrick,
+            position=cls.famine.positions.first(),
+            work=cls.everyday,
+            year=1994,
+            tags=["Ideology"],
         )
         cls.estimate = EstimateFactory(
-            slug="famine-deaths", question=cls.famine, historian=cls.fitzpatrick, work=cls.everyday, basis=Basis.POST_ARCHIVAL
+            slug="famine-deaths",
+            question=cls.famine,
+            historian=cls.fitzpatrick,
+            work=cls.everyday,
+            basis=Basis.POST_ARCHIVAL,
         )
         cls.official_estimate = EstimateFactory(slug="famine-official", question=cls.famine, basis=Basis.OFFICIAL)
 
@@ -89,7 +114,11 @@ class ApiTestCase(BaseTestCase):
         cls.draft_question = make_question(topic=cls.topic, slug="draft-question", status=Status.DRAFT)
         cls.draft_position = cls.draft_question.positions.first()
         cls.draft_argument = ArgumentFactory(
-            slug="draft-argument", historian=cls.pipes, position=cls.lenin_side, work=cls.revolution, status=Status.DRAFT
+            slug="draft-argument",
+            historian=cls.pipes,
+            position=cls.lenin_side,
+            work=cls.revolution,
+            status=Status.DRAFT,
         )
         cls.under_draft_question = ArgumentFactory(
             slug="under-draft-question", historian=cls.pipes, position=cls.draft_position, work=cls.revolution
@@ -102,7 +131,9 @@ class ApiTestCase(BaseTestCase):
             "topic": {"stalinism", "cold-war"},
             "question": {"continuity", "famine", "origins"},
             "position": set(
-                Position.objects.filter(question__in=[cls.continuity, cls.famine, cls.origins]).values_list("pk", flat=True)
+                Position.objects.filter(question__in=[cls.continuity, cls.famine, cls.origins]).values_list(
+                    "pk", flat=True
+                )
             ),
             "argument": {"pipes-continuity", "trotsky-betrayal", "fitzpatrick-famine"},
             "historian": {"richard-pipes", "sheila-fitzpatrick", "leon-trotsky"},
@@ -320,7 +351,9 @@ class ApiSchemaTests(ApiTestCase):
                     self.assertEqual(keys(response), expected)
 
     def test_every_declared_filter_refuses_an_invalid_value_with_a_message(self):
-        every_filter = [(path, {name: "no-such-value"}) for path, names in self.declared_filters().items() for name in names]
+        every_filter = [
+            (path, {name: "no-such-value"}) for path, names in self.declared_filters().items() for name in names
+        ]
         for path, params in every_filter + self.invalid_filters:
             with self.subTest(path=path, params=params):
                 response = self.client.get(path, params)
@@ -330,7 +363,9 @@ class ApiSchemaTests(ApiTestCase):
                 self.assertIn("valid choice", response.json()[name][0])
 
     def test_filters_combine(self):
-        response = self.client.get(list_url("argument"), {"question": "continuity", "role": "historian", "decade": "1990"})
+        response = self.client.get(
+            list_url("argument"), {"question": "continuity", "role": "historian", "decade": "1990"}
+        )
         self.assertEqual(keys(response), {"pipes-continuity"})
 
 
@@ -346,7 +381,11 @@ class ApiQueryCountTests(BaseTestCase):
             work = WorkFactory()
             work.authors.add(historian)
             ArgumentFactory(
-                historian=historian, position=question.positions.first(), work=work, tags=[f"tag-{n % 3}", "shared"], year=1950 + n % 10
+                historian=historian,
+                position=question.positions.first(),
+                work=work,
+                tags=[f"tag-{n % 3}", "shared"],
+                year=1950 + n % 10,
             )
             EstimateFactory(question=question, historian=historian, work=work)
         return question
@@ -380,7 +419,10 @@ class ApiQueryCountTests(BaseTestCase):
     def test_arguments_filtered(self):
         # as above, plus one lookup per bound model-choice filter (question, school, tag)
         self.assert_constant(
-            6, lambda q, n: f"{list_url('argument')}?question={q.slug}&school=school-a-{n}&tag=shared&decade=1950&role=historian"
+            6,
+            lambda q, n: (
+                f"{list_url('argument')}?question={q.slug}&school=school-a-{n}&tag=shared&decade=1950&role=historian"
+            ),
         )
 
     def test_historians(self):
@@ -430,8 +472,12 @@ class ApiQueryCountTests(BaseTestCase):
 
 class ApiStandingTests(BaseTestCase):
     def test_where_the_scholarship_stands_is_in_the_api(self):
-        question = make_question(slug="tolls", standing=Standing.CONSENSUS, standing_source_document="002_x.txt",
-                                 standing_source_section="Estimates")
+        question = make_question(
+            slug="tolls",
+            standing=Standing.CONSENSUS,
+            standing_source_document="002_x.txt",
+            standing_source_section="Estimates",
+        )
         low = question.positions.first()
         Position.objects.filter(pk=low.pk).update(standing="consensus", standing_note="002_x.txt gives the range.")
         EstimateFactory(question=question, slug="band", is_consensus=True)

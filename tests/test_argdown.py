@@ -1,6 +1,7 @@
 """The Argdown export: what it writes, how user text is kept inert, a fixed number of
 queries, and (where node and @argdown/core are installed) that Argdown's own parser reads
 it without an error into the statements, arguments and relations we meant."""
+
 import json
 import shutil
 import subprocess
@@ -41,11 +42,20 @@ class ArgdownTestCase(BaseTestCase):
         cls.work = WorkFactory(title="The Great Terror", year=1968)
         cls.work.authors.set([conquest])
         cls.conquest = ArgumentFactory(
-            historian=conquest, position=cls.centre, year=1968, work=cls.work, locator="p. 12",
-            claim="Stalin planned the terror.", quotation="The Great Terror was [...] Stalin's work.",
+            historian=conquest,
+            position=cls.centre,
+            year=1968,
+            work=cls.work,
+            locator="p. 12",
+            claim="Stalin planned the terror.",
+            quotation="The Great Terror was [...] Stalin's work.",
         )
-        cls.getty = ArgumentFactory(historian=getty, position=cls.below, year=1985, work=None, claim=HOSTILE, quotation="")
-        cls.getty_again = ArgumentFactory(historian=getty, position=cls.below, year=1985, work=None, claim="Regions asked for more.")
+        cls.getty = ArgumentFactory(
+            historian=getty, position=cls.below, year=1985, work=None, claim=HOSTILE, quotation=""
+        )
+        cls.getty_again = ArgumentFactory(
+            historian=getty, position=cls.below, year=1985, work=None, claim="Regions asked for more."
+        )
         cls.draft = ArgumentFactory(historian=getty, position=cls.both, status=Status.DRAFT, claim="Draft words.")
         ArgumentRelation.objects.create(source=cls.getty, target=cls.conquest, kind="rebuts")
         ArgumentRelation.objects.create(source=cls.getty_again, target=cls.getty, kind="supports")

@@ -1,6 +1,7 @@
 """The whole classroom flow in a real browser: Debian's Chromium driven by Playwright.
 
 Skipped, with the reason, only when Chromium is not installed (`.ci/run` installs it)."""
+
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +26,9 @@ class ClassroomInChromium(ChromiumTestCase):
         self.continuity, self.discontinuity = self.question.positions.order_by("order")
         pipes = HistorianFactory(name="Richard Pipes")
         cohen = HistorianFactory(name="Stephen F. Cohen")
-        ArgumentFactory(historian=pipes, position=self.continuity, claim="Lenin built the one-party state Stalin inherited.")
+        ArgumentFactory(
+            historian=pipes, position=self.continuity, claim="Lenin built the one-party state Stalin inherited."
+        )
         ArgumentFactory(historian=cohen, position=self.discontinuity, claim="Bukharin offered a real alternative.")
         self.instructor = User.objects.create_user("teacher", password=PASSWORD, first_name="Tess")
         self.instructor.groups.add(Group.objects.get_or_create(name="Instructor")[0])
@@ -41,7 +44,6 @@ class ClassroomInChromium(ChromiumTestCase):
             page.fill("#id_password", PASSWORD)
             page.click("main button[type=submit]")
         return page
-
 
 
 class ClassroomFlowInChromium(ClassroomInChromium):
@@ -204,7 +206,10 @@ class ControversyInChromium(ClassroomInChromium):
         expect(teacher.locator(".messages")).to_contain_text("1 group formed")
         teacher.goto(assignment_url)
         self.shot(teacher, "1-instructor-assignment")
-        sides = {a.student.username: a.position for a in SideAllocation.objects.filter(assignment=assignment).select_related("student", "position")}
+        sides = {
+            a.student.username: a.position
+            for a in SideAllocation.objects.filter(assignment=assignment).select_related("student", "position")
+        }
         self.assertNotEqual(sides["ana"], sides["ben"])
         historian = {self.continuity.pk: "Richard Pipes", self.discontinuity.pk: "Stephen F. Cohen"}
 
@@ -231,7 +236,9 @@ class ControversyInChromium(ClassroomInChromium):
         for username, other in (("ana", "ben"), ("ben", "ana")):
             page = students[username]
             page.goto(self.live_server_url + assignment.get_absolute_url())
-            expect(page.locator(".assignment-status")).to_contain_text(f"Now (Swap: argue the other side): {sides[other].label}")
+            expect(page.locator(".assignment-status")).to_contain_text(
+                f"Now (Swap: argue the other side): {sides[other].label}"
+            )
             self.add_evidence(page, historian[sides[other].pk])
             page.click("text=Write phase 2")
             expect(page.locator(".cases-in-view")).to_contain_text(f"The phase-1 case for {sides[other].label}.")
@@ -267,7 +274,9 @@ class ControversyInChromium(ClassroomInChromium):
         page = students["ben"]
         page.goto(self.live_server_url + assignment.get_absolute_url())
         page.click("text=Write phase 3")
-        expect(page.locator("#id_statement")).to_have_value("Lenin made Stalin possible; he did not make him inevitable.")
+        expect(page.locator("#id_statement")).to_have_value(
+            "Lenin made Stalin possible; he did not make him inevitable."
+        )
         page.click("button[name=submit]")
         expect(page.locator(".messages")).to_contain_text("Submitted")
 

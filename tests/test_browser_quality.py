@@ -6,6 +6,7 @@ uses the submission editor with the keyboard alone.
 
 axe-core and the checker's jar come from package.json (`make install` runs `npm ci`).
 Skipped, with the reason, only when Chromium or Java is missing."""
+
 import json
 import shutil
 import subprocess
@@ -49,6 +50,7 @@ class BrowserTestCase(ChromiumTestCase):
     """One Chromium for the class; the dataset and a small classroom for each test."""
 
     fixtures = [FIXTURE]
+
     @classmethod
     def missing_requirement(cls):
         if not shutil.which("java"):
@@ -63,7 +65,9 @@ class BrowserTestCase(ChromiumTestCase):
         self.student = self.user("alex", services.STUDENT)  # submitted, feedback returned
         self.drafting = self.user("sasha", services.STUDENT)  # a draft with one piece of evidence
         self.editor = self.user("edith", services.EDITOR, is_staff=True)
-        self.editor.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["historiography", "taggit"]))
+        self.editor.user_permissions.set(
+            Permission.objects.filter(content_type__app_label__in=["historiography", "taggit"])
+        )
 
         self.course = services.course_create(instructor=self.instructor, title="Soviet history seminar")
         for student in (self.student, self.drafting):
@@ -86,32 +90,59 @@ class BrowserTestCase(ChromiumTestCase):
         for argument in Argument.objects.published().filter(position__in=[ours, theirs])[:2]:
             services.submission_cite(submission=self.submitted, argument=argument)
         self.submitted = services.submission_save(
-            submission=self.submitted, version=self.submitted.version, statement="Lenin built the state Stalin inherited.",
-            comments={}, removed=set(),
+            submission=self.submitted,
+            version=self.submitted.version,
+            statement="Lenin built the state Stalin inherited.",
+            comments={},
+            removed=set(),
         )
         self.submitted = services.submission_submit(submission=self.submitted)
-        services.feedback_save(submission=self.submitted, author=self.instructor, comment="Answer Cohen next time.", grade="B+", release=True)
+        services.feedback_save(
+            submission=self.submitted,
+            author=self.instructor,
+            comment="Answer Cohen next time.",
+            grade="B+",
+            release=True,
+        )
 
         self.draft = services.submission_start(assignment=self.assignment, student=self.drafting)
-        services.submission_cite(submission=self.draft, argument=Argument.objects.published().filter(position=theirs).first())
+        services.submission_cite(
+            submission=self.draft, argument=Argument.objects.published().filter(position=theirs).first()
+        )
 
         # A controversy in its swap phase: the pair's phase-1 cases submitted, anonymous board.
         self.controversy = services.assignment_create(
-            course=self.course, question=self.question, positions=[ours, theirs], title="Continuity controversy",
-            mode="controversy", evidence_minimum=1, allocation=Allocation.BY_HAND, peer_visibility="after_submitting",
-            anonymous_peers=True, opens_at=now - timedelta(days=2), due_at=now - timedelta(days=1),
-            swap_due_at=now + timedelta(days=1), consensus_due_at=now + timedelta(days=2), accept_late=True,
+            course=self.course,
+            question=self.question,
+            positions=[ours, theirs],
+            title="Continuity controversy",
+            mode="controversy",
+            evidence_minimum=1,
+            allocation=Allocation.BY_HAND,
+            peer_visibility="after_submitting",
+            anonymous_peers=True,
+            opens_at=now - timedelta(days=2),
+            due_at=now - timedelta(days=1),
+            swap_due_at=now + timedelta(days=1),
+            consensus_due_at=now + timedelta(days=2),
+            accept_late=True,
         )
         services.assignment_allocate(assignment=self.controversy, sides={self.student: ours, self.drafting: theirs})
         services.groups_form(assignment=self.controversy, size=2)
         for student, side in ((self.student, ours), (self.drafting, theirs)):
             case = services.submission_start(assignment=self.controversy, student=student)
-            services.submission_cite(submission=case, argument=Argument.objects.published().filter(position=side).first())
-            case = services.submission_save(submission=case, version=case.version, statement=f"{side.label}: my case.", comments={}, removed=set())
+            services.submission_cite(
+                submission=case, argument=Argument.objects.published().filter(position=side).first()
+            )
+            case = services.submission_save(
+                submission=case, version=case.version, statement=f"{side.label}: my case.", comments={}, removed=set()
+            )
             services.submission_submit(submission=case)
 
     def user(self, username, role, is_staff=False):
-        user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, first_name=username.title(), is_staff=is_staff)
+        user = User.objects.create_user(
+            username, f"{username}@example.org", PASSWORD, first_name=username.title(), is_staff=is_staff
+        )
         services.user_add_role(user=user, role=role)
         return user
 
@@ -179,7 +210,13 @@ class EveryPageInChromium(BrowserTestCase):
             ("instructor-course", instructor, f"/classes/{course}/", 200),
             ("instructor-new-course", instructor, "/classes/new/", 200),
             ("instructor-new-assignment", instructor, f"/classes/{course}/assignments/new/", 200),
-            ("instructor-new-assignment-errors", instructor, f"/classes/{course}/assignments/new/", 200, "main button[type=submit]"),
+            (
+                "instructor-new-assignment-errors",
+                instructor,
+                f"/classes/{course}/assignments/new/",
+                200,
+                "main button[type=submit]",
+            ),
             ("instructor-assignment", instructor, f"/assignments/{assignment}/", 200),
             ("instructor-allocate", instructor, f"/assignments/{assignment}/allocate/", 200),
             ("instructor-board", instructor, f"/assignments/{assignment}/board/", 200),
@@ -283,7 +320,9 @@ class EveryPageInChromium(BrowserTestCase):
         files = sorted(html_dir.glob("*.html"))
         result = subprocess.run(
             ["java", "-jar", str(VNU), "--format", "json", "--errors-only", "--exit-zero-always", *map(str, files)],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         report = json.loads(result.stderr or result.stdout)
         return [

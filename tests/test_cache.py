@@ -1,5 +1,6 @@
 """The page cache: anonymous readers get the public pages from the cache, every write to
 the scholarship drops them, and nothing made for one visitor reaches another."""
+
 import gzip
 import json
 import tempfile
@@ -37,7 +38,9 @@ class PageCacheTests(BaseTestCase):
     def setUp(self):
         cache.clear()
         self.question = make_question(slug="continuity")
-        self.argument = ArgumentFactory(position=self.question.positions.first(), claim="The first claim.", tags=["terror"])
+        self.argument = ArgumentFactory(
+            position=self.question.positions.first(), claim="The first claim.", tags=["terror"]
+        )
         self.url = self.question.get_absolute_url()
         SchoolFactory(slug="totalitarian")
         SchoolFactory(slug="revisionist")
@@ -144,7 +147,9 @@ class PageCacheTests(BaseTestCase):
                     "outgoing_relations-INITIAL_FORMS": 0,
                 },
             )
-        self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context.get("errors"))
+        self.assertEqual(
+            response.status_code, 302, getattr(response, "context", None) and response.context.get("errors")
+        )
         self.assertContains(Client().get(self.url), "A claim the editor rewrote.")
 
     def test_it_drops_the_pages_when_a_historian_joins_a_school(self):

@@ -1,14 +1,14 @@
 """Citations to take away (BibTeX, CSL-JSON, Chicago notes), the printable handout, the
 bibliography and the AIF export. Parsed with real parsers, not string checks."""
+
 import json
 
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
+from bibtexparser.customization import splitname
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from django.urls import reverse
-
-from bibtexparser.customization import splitname
 
 from historiography import citations
 from historiography.models import ArgumentRelation, Role, Status, WorkKind
@@ -25,7 +25,9 @@ def parse_bibtex(text):
 def render_csl(items):
     """Format CSL-JSON items with citeproc-py's bundled Harvard (Cite Them Right) style, as a reference manager would."""
     source = CiteProcJSON(items)
-    bibliography = CitationStylesBibliography(CitationStylesStyle("harvard-cite-them-right", validate=False), source, formatter.plain)
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle("harvard-cite-them-right", validate=False), source, formatter.plain
+    )
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     return [str(entry) for entry in bibliography.bibliography()]
@@ -41,23 +43,35 @@ class CitationFixtures(BaseTestCase):
         cls.question = make_question(slug="continuity")
         cls.continuity, cls.discontinuity = cls.question.positions.order_by("order")
         cls.conquest = HistorianFactory(name="Robert Conquest", sort_name="Conquest, Robert")
-        cls.great_terror = WorkFactory(title="The Great Terror & After", slug="great-terror", year=1968, kind=WorkKind.BOOK, publisher="Macmillan")
+        cls.great_terror = WorkFactory(
+            title="The Great Terror & After", slug="great-terror", year=1968, kind=WorkKind.BOOK, publisher="Macmillan"
+        )
         cls.great_terror.authors.set([cls.conquest])
         cls.with_work = ArgumentFactory(
-            historian=cls.conquest, position=cls.continuity, work=cls.great_terror, year=1968, locator="p. 12", slug="conquest-terror"
+            historian=cls.conquest,
+            position=cls.continuity,
+            work=cls.great_terror,
+            year=1968,
+            locator="p. 12",
+            slug="conquest-terror",
         )
         cls.lewin = HistorianFactory(name="Moshe Lewin", sort_name="Lewin, Moshe")
         lenin = HistorianFactory(name="Vladimir Lenin", sort_name="Lenin, Vladimir", role=Role.PARTICIPANT)
         testament = WorkFactory(title="Lenin's Testament", slug="testament", year=1923, kind=WorkKind.DOCUMENT)
         testament.authors.set([lenin])
-        cls.about_another_work = ArgumentFactory(historian=cls.lewin, position=cls.discontinuity, work=testament, year=None, slug="lewin-testament")
-        cls.parliament = HistorianFactory(name="European Parliament", sort_name="European Parliament", role=Role.OFFICIAL)
-        cls.without_work = ArgumentFactory(historian=cls.parliament, position=cls.discontinuity, work=None, year=2008, slug="ep-2008")
+        cls.about_another_work = ArgumentFactory(
+            historian=cls.lewin, position=cls.discontinuity, work=testament, year=None, slug="lewin-testament"
+        )
+        cls.parliament = HistorianFactory(
+            name="European Parliament", sort_name="European Parliament", role=Role.OFFICIAL
+        )
+        cls.without_work = ArgumentFactory(
+            historian=cls.parliament, position=cls.discontinuity, work=None, year=2008, slug="ep-2008"
+        )
         cls.draft = ArgumentFactory(position=cls.continuity, status=Status.DRAFT, claim="Draft words", slug="draft-one")
 
 
 class CitationTests(CitationFixtures):
-
     def test_argument_bibtex_parses_with_author_title_year_and_provenance(self):
         response = self.client.get(reverse("historiography:argument-bibtex", args=[self.with_work.slug]))
         self.assertEqual(response["Content-Type"], "application/x-bibtex; charset=utf-8")
@@ -71,14 +85,20 @@ class CitationTests(CitationFixtures):
         self.assertIn(self.with_work.source_document.replace("_", r"\_"), entry["note"])
 
     def test_an_institution_stays_one_author_in_bibtex(self):
-        [entry] = parse_bibtex(self.client.get(reverse("historiography:argument-bibtex", args=[self.without_work.slug])).content.decode())
+        [entry] = parse_bibtex(
+            self.client.get(reverse("historiography:argument-bibtex", args=[self.without_work.slug])).content.decode()
+        )
         self.assertEqual(entry["author"], "{European Parliament}")
         self.assertEqual(entry["ENTRYTYPE"], "misc")
         self.assertEqual(entry["year"], "2008")
 
     def test_work_bibtex_and_csl(self):
-        [entry] = parse_bibtex(self.client.get(reverse("historiography:work-bibtex", args=["great-terror"])).content.decode())
-        self.assertEqual((entry["author"], entry["year"], entry["publisher"]), ("Conquest, Robert", "1968", "Macmillan"))
+        [entry] = parse_bibtex(
+            self.client.get(reverse("historiography:work-bibtex", args=["great-terror"])).content.decode()
+        )
+        self.assertEqual(
+            (entry["author"], entry["year"], entry["publisher"]), ("Conquest, Robert", "1968", "Macmillan")
+        )
         response = self.client.get(reverse("historiography:work-csl", args=["great-terror"]))
         self.assertEqual(response["Content-Type"], "application/vnd.citationstyles.csl+json; charset=utf-8")
         [item] = json.loads(response.content)
@@ -104,12 +124,20 @@ class CitationTests(CitationFixtures):
     def test_an_argument_about_someone_elses_work_is_cited_to_its_historian(self):
         response = self.client.get(self.about_another_work.get_absolute_url())
         self.assertContains(response, "Moshe Lewin, quoted in")
-        [entry] = parse_bibtex(self.client.get(reverse("historiography:argument-bibtex", args=[self.about_another_work.slug])).content.decode())
+        [entry] = parse_bibtex(
+            self.client.get(
+                reverse("historiography:argument-bibtex", args=[self.about_another_work.slug])
+            ).content.decode()
+        )
         self.assertEqual(entry["author"], "Lewin, Moshe")
 
     def test_pages_offer_the_citation_as_selectable_text(self):
         response = self.client.get(self.with_work.get_absolute_url())
-        self.assertContains(response, "Robert Conquest, <cite>The Great Terror &amp; After</cite> (Macmillan, 1968), p. 12; quoted in", html=False)
+        self.assertContains(
+            response,
+            "Robert Conquest, <cite>The Great Terror &amp; After</cite> (Macmillan, 1968), p. 12; quoted in",
+            html=False,
+        )
         self.assertContains(response, '<textarea id="cite-bibtex" readonly')
         self.assertContains(response, reverse("historiography:argument-csl", args=[self.with_work.slug]))
         self.assertContains(response, "js/copy.js")
@@ -117,13 +145,20 @@ class CitationTests(CitationFixtures):
         self.assertContains(response, "@book{conquest1968great,")
 
     def test_drafts_and_unknown_slugs_are_404(self):
-        for name, slug in [("argument-bibtex", "draft-one"), ("argument-csl", "draft-one"), ("argument-csl", "nope"), ("work-bibtex", "nope")]:
+        for name, slug in [
+            ("argument-bibtex", "draft-one"),
+            ("argument-csl", "draft-one"),
+            ("argument-csl", "nope"),
+            ("work-bibtex", "nope"),
+        ]:
             with self.subTest(name=name, slug=slug):
                 self.assertEqual(self.client.get(reverse(f"historiography:{name}", args=[slug])).status_code, 404)
         draft_question = make_question(slug="draft-q", status=Status.DRAFT)
         for name in ["question-handout", "question-bibliography", "question-aif"]:
             with self.subTest(name=name):
-                self.assertEqual(self.client.get(reverse(f"historiography:{name}", args=[draft_question.slug])).status_code, 404)
+                self.assertEqual(
+                    self.client.get(reverse(f"historiography:{name}", args=[draft_question.slug])).status_code, 404
+                )
 
     def test_bibliography_lists_each_source_once(self):
         ArgumentFactory(historian=self.conquest, position=self.discontinuity, work=self.great_terror)
@@ -177,14 +212,19 @@ class CitationTests(CitationFixtures):
                 self.assertLessEqual(set(item), allowed)
                 self.assertTrue(item["title"])
                 for name in item["author"]:
-                    self.assertTrue(set(name) in ({"literal"}, {"family", "given"}, {"family", "given", "non-dropping-particle"}), name)
+                    self.assertTrue(
+                        set(name) in ({"literal"}, {"family", "given"}, {"family", "given", "non-dropping-particle"}),
+                        name,
+                    )
 
     def test_a_published_argument_on_a_draft_question_is_404(self):
         self.question.status = Status.DRAFT
         self.question.save()
         for name in ["argument-bibtex", "argument-csl", "argument-ris"]:
             with self.subTest(name=name):
-                self.assertEqual(self.client.get(reverse(f"historiography:{name}", args=[self.with_work.slug])).status_code, 404)
+                self.assertEqual(
+                    self.client.get(reverse(f"historiography:{name}", args=[self.with_work.slug])).status_code, 404
+                )
         # a work has no status: its citation stays public
         self.assertEqual(self.client.get(reverse("historiography:work-bibtex", args=["great-terror"])).status_code, 200)
 
@@ -194,10 +234,12 @@ class CitationTests(CitationFixtures):
             self.assertContains(response, reverse(f"historiography:{name}", args=[self.question.slug]))
 
     def test_handout_ends_with_an_alphabetical_bibliography(self):
-        ArgumentFactory(historian=self.conquest, position=self.discontinuity, work=self.great_terror, slug="conquest-again")
+        ArgumentFactory(
+            historian=self.conquest, position=self.discontinuity, work=self.great_terror, slug="conquest-again"
+        )
         response = self.client.get(reverse("historiography:question-handout", args=[self.question.slug]))
         html = response.content.decode()
-        bibliography = html[html.index('id="bibliography-head"'):]
+        bibliography = html[html.index('id="bibliography-head"') :]
         entries = [
             "Conquest, Robert. <cite>The Great Terror &amp; After</cite>. Macmillan, 1968.",
             "European Parliament. Quoted in",
@@ -220,35 +262,68 @@ class ChicagoTests(BaseTestCase):
     def test_book_titles_in_italics_others_in_quotation_marks(self):
         fitzpatrick = HistorianFactory(name="Sheila Fitzpatrick", sort_name="Fitzpatrick, Sheila")
         khrushchev = HistorianFactory(name="Nikita Khrushchev", sort_name="Khrushchev, Nikita", role=Role.PARTICIPANT)
-        book = self.work(WorkKind.BOOK, [fitzpatrick], title="Everyday Stalinism", year=1999, publisher="Oxford University Press")
-        article = self.work(WorkKind.ARTICLE, [fitzpatrick], title="New Perspectives on Stalinism", year=1986, publisher="Russian Review")
-        speech = self.work(WorkKind.SPEECH, [khrushchev], title='On the Cult of Personality ("Secret Speech")', year=1956)
+        book = self.work(
+            WorkKind.BOOK, [fitzpatrick], title="Everyday Stalinism", year=1999, publisher="Oxford University Press"
+        )
+        article = self.work(
+            WorkKind.ARTICLE,
+            [fitzpatrick],
+            title="New Perspectives on Stalinism",
+            year=1986,
+            publisher="Russian Review",
+        )
+        speech = self.work(
+            WorkKind.SPEECH, [khrushchev], title='On the Cult of Personality ("Secret Speech")', year=1956
+        )
         cases = [
-            (book, "Sheila Fitzpatrick, <cite>Everyday Stalinism</cite> (Oxford University Press, 1999).",
-             "Fitzpatrick, Sheila. <cite>Everyday Stalinism</cite>. Oxford University Press, 1999."),
-            (article, "Sheila Fitzpatrick, “New Perspectives on Stalinism,” <cite>Russian Review</cite> (1986).",
-             "Fitzpatrick, Sheila. “New Perspectives on Stalinism.” <cite>Russian Review</cite>, 1986."),
-            (speech, "Nikita Khrushchev, “On the Cult of Personality (‘Secret Speech’)” (speech, 1956).",
-             "Khrushchev, Nikita. “On the Cult of Personality (‘Secret Speech’).” Speech, 1956."),
+            (
+                book,
+                "Sheila Fitzpatrick, <cite>Everyday Stalinism</cite> (Oxford University Press, 1999).",
+                "Fitzpatrick, Sheila. <cite>Everyday Stalinism</cite>. Oxford University Press, 1999.",
+            ),
+            (
+                article,
+                "Sheila Fitzpatrick, “New Perspectives on Stalinism,” <cite>Russian Review</cite> (1986).",
+                "Fitzpatrick, Sheila. “New Perspectives on Stalinism.” <cite>Russian Review</cite>, 1986.",
+            ),
+            (
+                speech,
+                "Nikita Khrushchev, “On the Cult of Personality (‘Secret Speech’)” (speech, 1956).",
+                "Khrushchev, Nikita. “On the Cult of Personality (‘Secret Speech’).” Speech, 1956.",
+            ),
         ]
         for work, note, entry in cases:
             with self.subTest(kind=work.kind):
                 self.assertEqual(citations.chicago_note_html(work), note)
                 self.assertEqual(citations.chicago_entry_html(work), entry)
-        self.assertEqual(citations.chicago_note(book), "Sheila Fitzpatrick, Everyday Stalinism (Oxford University Press, 1999).")
+        self.assertEqual(
+            citations.chicago_note(book), "Sheila Fitzpatrick, Everyday Stalinism (Oxford University Press, 1999)."
+        )
 
     def test_html_is_escaped(self):
         author = HistorianFactory(name="<b>Bold</b>", sort_name="<b>Bold</b>")
         work = self.work(WorkKind.BOOK, [author], title="<script>x</script>", year=None)
-        self.assertEqual(citations.chicago_note_html(work), "&lt;b&gt;Bold&lt;/b&gt;, <cite>&lt;script&gt;x&lt;/script&gt;</cite>.")
+        self.assertEqual(
+            citations.chicago_note_html(work), "&lt;b&gt;Bold&lt;/b&gt;, <cite>&lt;script&gt;x&lt;/script&gt;</cite>."
+        )
 
     def test_authors_two_three_and_more(self):
         people = [HistorianFactory(name=f"Ann Author{n}", sort_name=f"Author{n}, Ann") for n in range(4)]
-        self.assertTrue(citations.chicago_note(self.work(WorkKind.BOOK, people[:2], title="T", year=None)).startswith("Ann Author0 and Ann Author1, "))
-        self.assertTrue(citations.chicago_note(self.work(WorkKind.BOOK, people[:3], title="T", year=None)).startswith("Ann Author0, Ann Author1, and Ann Author2, "))
+        self.assertTrue(
+            citations.chicago_note(self.work(WorkKind.BOOK, people[:2], title="T", year=None)).startswith(
+                "Ann Author0 and Ann Author1, "
+            )
+        )
+        self.assertTrue(
+            citations.chicago_note(self.work(WorkKind.BOOK, people[:3], title="T", year=None)).startswith(
+                "Ann Author0, Ann Author1, and Ann Author2, "
+            )
+        )
         four = self.work(WorkKind.BOOK, people, title="T", year=None)
         self.assertTrue(citations.chicago_note(four).startswith("Ann Author0 et al., "))
-        self.assertTrue(citations.chicago_entry(four).startswith("Author0, Ann, Ann Author1, Ann Author2, and Ann Author3. "))
+        self.assertTrue(
+            citations.chicago_entry(four).startswith("Author0, Ann, Ann Author1, Ann Author2, and Ann Author3. ")
+        )
 
     def test_particles_accents_and_co_authors(self):
         van_ree = HistorianFactory(name="Erik van Ree", sort_name="Ree, Erik van")
@@ -264,7 +339,10 @@ class ChicagoTests(BaseTestCase):
         item = citations.argument_csl(argument)
         self.assertEqual(item["author"][1], {"family": "Ree", "given": "Erik", "non-dropping-particle": "van"})
         self.assertEqual(item["page"], "12–15")
-        self.assertIn("Pierre Broué and Erik van Ree, <cite>Écrits</cite> (1980), pp. 12-15; quoted in", citations.chicago_note_html(argument))
+        self.assertIn(
+            "Pierre Broué and Erik van Ree, <cite>Écrits</cite> (1980), pp. 12-15; quoted in",
+            citations.chicago_note_html(argument),
+        )
         rendered = " ".join(render_csl([item]))
         self.assertIn("van Ree", rendered)
 
@@ -288,7 +366,9 @@ class ExportQueryCountTests(BaseTestCase):
         historians = [HistorianFactory() for _ in range(3)]
         work.authors.set(historians[:2])
         arguments = [
-            ArgumentFactory(historian=historians[n % 3], position=positions[n % 2], work=work if n % 2 else None, tags=["t"])
+            ArgumentFactory(
+                historian=historians[n % 3], position=positions[n % 2], work=work if n % 2 else None, tags=["t"]
+            )
             for n in range(count)
         ]
         for source, target in zip(arguments[1:], arguments[:-1]):
@@ -355,10 +435,16 @@ class ReferenceManagerTests(CitationFixtures):
         self.assertEqual(entry["title"], "The Great Terror & After")
         self.assertEqual(entry["year"], "1968")
         self.assertEqual(entry["start_page"], "12")
-        [entry] = rispy.loads(self.client.get(reverse("historiography:work-ris", args=["great-terror"])).content.decode())
+        [entry] = rispy.loads(
+            self.client.get(reverse("historiography:work-ris", args=["great-terror"])).content.decode()
+        )
         self.assertEqual((entry["publisher"], entry["authors"]), ("Macmillan", ["Conquest, Robert"]))
-        [entry] = rispy.loads(self.client.get(reverse("historiography:argument-ris", args=[self.without_work.slug])).content.decode())
-        self.assertEqual((entry["type_of_reference"], entry["authors"], entry["year"]), ("GEN", ["European Parliament"], "2008"))
+        [entry] = rispy.loads(
+            self.client.get(reverse("historiography:argument-ris", args=[self.without_work.slug])).content.decode()
+        )
+        self.assertEqual(
+            (entry["type_of_reference"], entry["authors"], entry["year"]), ("GEN", ["European Parliament"], "2008")
+        )
         self.assertEqual(self.client.get(reverse("historiography:argument-ris", args=["draft-one"])).status_code, 404)
 
     def test_pages_carry_highwire_meta_tags(self):
@@ -373,4 +459,6 @@ class ReferenceManagerTests(CitationFixtures):
             ],
         )
         self.assertIn(("citation_author", "Lewin, Moshe"), self.meta_tags(self.about_another_work.get_absolute_url()))
-        self.assertIn(("citation_title", "The Great Terror & After"), self.meta_tags(self.great_terror.get_absolute_url()))
+        self.assertIn(
+            ("citation_title", "The Great Terror & After"), self.meta_tags(self.great_terror.get_absolute_url())
+        )

@@ -32,7 +32,12 @@ class ClassroomTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        for user, role in [(cls.instructor, "Instructor"), (cls.other_instructor, "Instructor"), (cls.student, "Student"), (cls.other_student, "Student")]:
+        for user, role in [
+            (cls.instructor, "Instructor"),
+            (cls.other_instructor, "Instructor"),
+            (cls.student, "Student"),
+            (cls.other_student, "Student"),
+        ]:
             user.groups.add(Group.objects.get(name=role))
         cls.question = make_question(title="Was the famine a genocide?", slug="famine")
         cls.side_a, cls.side_b = cls.question.positions.all()
@@ -43,10 +48,18 @@ class ClassroomTestCase(BaseTestCase):
         services.course_join(student=cls.other_student, code=cls.course.join_code)
         now = timezone.now()
         cls.assignment = services.assignment_create(
-            course=cls.course, question=cls.question, positions=[cls.side_a, cls.side_b], title="Famine debate",
-            evidence_minimum=2, opens_at=now - timedelta(days=1), due_at=now + timedelta(days=7), allocation=Allocation.BY_HAND,
+            course=cls.course,
+            question=cls.question,
+            positions=[cls.side_a, cls.side_b],
+            title="Famine debate",
+            evidence_minimum=2,
+            opens_at=now - timedelta(days=1),
+            due_at=now + timedelta(days=7),
+            allocation=Allocation.BY_HAND,
         )
-        services.assignment_allocate(assignment=cls.assignment, sides={cls.student: cls.side_a, cls.other_student: cls.side_b})
+        services.assignment_allocate(
+            assignment=cls.assignment, sides={cls.student: cls.side_a, cls.other_student: cls.side_b}
+        )
 
 
 class CourseTests(ClassroomTestCase):
@@ -85,17 +98,28 @@ class CourseTests(ClassroomTestCase):
         self.assertTrue(Submission.objects.filter(pk=submission.pk).exists())
 
     def test_signup_with_a_code_creates_and_enrolls(self):
-        response = self.client.post(reverse("historiography:signup"), {
-            "username": "newstudent", "password1": "a long pass phrase 42", "password2": "a long pass phrase 42",
-            "code": self.course.join_code,
-        })
+        response = self.client.post(
+            reverse("historiography:signup"),
+            {
+                "username": "newstudent",
+                "password1": "a long pass phrase 42",
+                "password2": "a long pass phrase 42",
+                "code": self.course.join_code,
+            },
+        )
         self.assertRedirects(response, self.course.get_absolute_url())
         self.assertTrue(Enrollment.objects.filter(course=self.course, student__username="newstudent").exists())
 
     def test_signup_with_a_bad_code_creates_nothing(self):
-        response = self.client.post(reverse("historiography:signup"), {
-            "username": "newstudent", "password1": "a long pass phrase 42", "password2": "a long pass phrase 42", "code": "WRONG123",
-        })
+        response = self.client.post(
+            reverse("historiography:signup"),
+            {
+                "username": "newstudent",
+                "password1": "a long pass phrase 42",
+                "password2": "a long pass phrase 42",
+                "code": "WRONG123",
+            },
+        )
         self.assertContains(response, "That join code is not valid")
         self.assertFalse(type(self.student).objects.filter(username="newstudent").exists())
 
@@ -134,15 +158,28 @@ class AllocationTests(ClassroomTestCase):
         self.submitted(self.student)
         self.client.force_login(self.instructor)
         url = reverse("historiography:assignment-allocate", args=[self.assignment.pk])
-        response = self.client.post(url, {"method": "by_hand", f"side_{self.student.pk}": self.side_b.pk, f"side_{self.other_student.pk}": self.side_b.pk})
+        response = self.client.post(
+            url,
+            {
+                "method": "by_hand",
+                f"side_{self.student.pk}": self.side_b.pk,
+                f"side_{self.other_student.pk}": self.side_b.pk,
+            },
+        )
         self.assertContains(response, "goes back to <strong>draft</strong>")
-        self.assertEqual(SideAllocation.objects.get(assignment=self.assignment, student=self.student).position, self.side_a)
+        self.assertEqual(
+            SideAllocation.objects.get(assignment=self.assignment, student=self.student).position, self.side_a
+        )
         self.client.post(url, {"method": "by_hand", "confirm": "yes", f"side_{self.student.pk}": self.side_b.pk})
-        self.assertEqual(SideAllocation.objects.get(assignment=self.assignment, student=self.student).position, self.side_b)
+        self.assertEqual(
+            SideAllocation.objects.get(assignment=self.assignment, student=self.student).position, self.side_b
+        )
 
     def test_random_allocation_from_the_page(self):
         self.client.force_login(self.instructor)
-        self.client.post(reverse("historiography:assignment-allocate", args=[self.assignment.pk]), {"method": "balanced"})
+        self.client.post(
+            reverse("historiography:assignment-allocate", args=[self.assignment.pk]), {"method": "balanced"}
+        )
         positions = list(SideAllocation.objects.filter(assignment=self.assignment).values_list("position", flat=True))
         self.assertEqual(sorted(positions), sorted([self.side_a.pk, self.side_b.pk]))
 
@@ -168,7 +205,9 @@ class AllocationTests(ClassroomTestCase):
         submission = services.submission_start(assignment=self.assignment, student=student)
         for argument in self.arguments_a:
             services.submission_cite(submission=submission, argument=argument)
-        submission = services.submission_save(submission=submission, version=submission.version, statement="My case.", comments={}, removed=set())
+        submission = services.submission_save(
+            submission=submission, version=submission.version, statement="My case.", comments={}, removed=set()
+        )
         return services.submission_submit(submission=submission)
 
 
@@ -192,14 +231,27 @@ class SubmissionRuleTests(ClassroomTestCase):
         stale_version = self.submission.version
         self.save("Text from tab one.")
         with self.assertRaises(ConflictError):
-            services.submission_save(submission=self.submission, version=stale_version, statement="Text from tab two.", comments={}, removed=set())
+            services.submission_save(
+                submission=self.submission,
+                version=stale_version,
+                statement="Text from tab two.",
+                comments={},
+                removed=set(),
+            )
         self.submission.refresh_from_db()
         self.assertEqual(self.submission.statement, "Text from tab one.")
 
     def test_after_the_deadline_it_is_read_only(self):
         after = self.assignment.due_at + timedelta(minutes=1)
         with self.assertRaisesMessage(ServiceError, "read-only"):
-            services.submission_save(submission=self.submission, version=self.submission.version, statement="x", comments={}, removed=set(), now=after)
+            services.submission_save(
+                submission=self.submission,
+                version=self.submission.version,
+                statement="x",
+                comments={},
+                removed=set(),
+                now=after,
+            )
 
     def test_late_work_is_accepted_and_marked_when_allowed(self):
         Assignment.objects.filter(pk=self.assignment.pk).update(accept_late=True)
@@ -233,7 +285,12 @@ class SubmissionRuleTests(ClassroomTestCase):
     def save(self, statement, now=None):
         self.submission.refresh_from_db()
         self.submission = services.submission_save(
-            submission=self.submission, version=self.submission.version, statement=statement, comments={}, removed=set(), now=now
+            submission=self.submission,
+            version=self.submission.version,
+            statement=statement,
+            comments={},
+            removed=set(),
+            now=now,
         )
 
 
@@ -244,28 +301,41 @@ class EditorPageTests(ClassroomTestCase):
 
     def test_the_student_adds_evidence_writes_comments_saves_and_submits(self):
         for argument in [self.arguments_a[0], self.arguments_b[0]]:
-            self.client.post(reverse("historiography:evidence-add", args=[self.assignment.pk]), {"argument": argument.slug})
+            self.client.post(
+                reverse("historiography:evidence-add", args=[self.assignment.pk]), {"argument": argument.slug}
+            )
         submission = Submission.objects.get(student=self.student)
         own, rebutted = submission.citations.order_by("order")
         response = self.client.get(self.url)
         self.assertContains(response, "supports my side")
         self.assertContains(response, "I rebut it")
-        response = self.client.post(self.url, {
-            "version": submission.version, "statement": "Stalin's famine policy...",
-            f"comment_{own.pk}": "This is my best evidence.", f"comment_{rebutted.pk}": "This misreads the archive.", "save": "",
-        }, follow=True)
+        response = self.client.post(
+            self.url,
+            {
+                "version": submission.version,
+                "statement": "Stalin's famine policy...",
+                f"comment_{own.pk}": "This is my best evidence.",
+                f"comment_{rebutted.pk}": "This misreads the archive.",
+                "save": "",
+            },
+            follow=True,
+        )
         self.assertContains(response, "Draft saved.")
         own.refresh_from_db()
         self.assertEqual(own.comment, "This is my best evidence.")
         submission.refresh_from_db()
-        response = self.client.post(self.url, {"version": submission.version, "statement": "Final.", "submit": ""}, follow=True)
+        response = self.client.post(
+            self.url, {"version": submission.version, "statement": "Final.", "submit": ""}, follow=True
+        )
         self.assertContains(response, "Submitted.")
         self.assertEqual(Submission.objects.get(pk=submission.pk).status, SubmissionStatus.SUBMITTED)
 
     def test_a_conflict_keeps_the_students_text_on_screen(self):
         submission = services.submission_start(assignment=self.assignment, student=self.student)
         stale = submission.version
-        services.submission_save(submission=submission, version=stale, statement="Saved in another tab.", comments={}, removed=set())
+        services.submission_save(
+            submission=submission, version=stale, statement="Saved in another tab.", comments={}, removed=set()
+        )
         response = self.client.post(self.url, {"version": stale, "statement": "My unsaved paragraph.", "save": ""})
         self.assertContains(response, "not saved")
         self.assertContains(response, "My unsaved paragraph.")
@@ -275,7 +345,9 @@ class EditorPageTests(ClassroomTestCase):
     def test_removing_evidence(self):
         submission = services.submission_start(assignment=self.assignment, student=self.student)
         citation = services.submission_cite(submission=submission, argument=self.arguments_a[0])
-        self.client.post(self.url, {"version": submission.version, "statement": "", f"remove_{citation.pk}": "on", "save": ""})
+        self.client.post(
+            self.url, {"version": submission.version, "statement": "", f"remove_{citation.pk}": "on", "save": ""}
+        )
         self.assertFalse(Citation.objects.filter(pk=citation.pk).exists())
 
     def test_after_the_deadline_the_page_says_read_only(self):
@@ -294,10 +366,14 @@ class BoardAndGradesTests(ClassroomTestCase):
         submission = services.submission_start(assignment=cls.assignment, student=cls.student)
         for argument in cls.arguments_a:
             services.submission_cite(submission=submission, argument=argument)
-        submission = services.submission_save(submission=submission, version=submission.version, statement="one two three", comments={}, removed=set())
+        submission = services.submission_save(
+            submission=submission, version=submission.version, statement="one two three", comments={}, removed=set()
+        )
         cls.submission = services.submission_submit(submission=submission)
         draft = services.submission_start(assignment=cls.assignment, student=cls.other_student)
-        services.submission_save(submission=draft, version=draft.version, statement="secret draft words", comments={}, removed=set())
+        services.submission_save(
+            submission=draft, version=draft.version, statement="secret draft words", comments={}, removed=set()
+        )
 
     def test_the_board_shows_each_side_with_status_evidence_and_words(self):
         self.client.force_login(self.instructor)
@@ -321,7 +397,9 @@ class BoardAndGradesTests(ClassroomTestCase):
         self.assertContains(response, "Grade: A-")
 
     def test_grades_csv(self):
-        services.feedback_save(submission=self.submission, author=self.instructor, comment="=HYPERLINK(bad)", grade="B+", release=True)
+        services.feedback_save(
+            submission=self.submission, author=self.instructor, comment="=HYPERLINK(bad)", grade="B+", release=True
+        )
         self.client.force_login(self.instructor)
         response = self.client.get(reverse("historiography:assignment-grades", args=[self.assignment.pk]))
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
@@ -339,7 +417,9 @@ class BoardAndGradesTests(ClassroomTestCase):
 
     def test_an_open_board_shows_classmates_submitted_cases_never_drafts(self):
         Assignment.objects.filter(pk=self.assignment.pk).update(
-            peer_visibility="after_deadline", opens_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(days=1)
+            peer_visibility="after_deadline",
+            opens_at=timezone.now() - timedelta(days=3),
+            due_at=timezone.now() - timedelta(days=1),
         )
         self.client.force_login(self.other_student)
         response = self.client.get(reverse("historiography:assignment-board", args=[self.assignment.pk]))
@@ -361,9 +441,16 @@ class AssignmentFormTests(ClassroomTestCase):
         self.client.force_login(self.instructor)
         url = reverse("historiography:assignment-create", args=[self.course.pk])
         data = {
-            "title": "New debate", "question": self.question.pk, "positions": [self.side_a.pk, self.side_b.pk],
-            "instructions": "Argue.", "evidence_minimum": 3, "opens_at": "2030-01-01T09:00", "due_at": "2030-01-08T17:00",
-            "allocation": "balanced", "mode": "debate", "peer_visibility": "instructors",
+            "title": "New debate",
+            "question": self.question.pk,
+            "positions": [self.side_a.pk, self.side_b.pk],
+            "instructions": "Argue.",
+            "evidence_minimum": 3,
+            "opens_at": "2030-01-01T09:00",
+            "due_at": "2030-01-08T17:00",
+            "allocation": "balanced",
+            "mode": "debate",
+            "peer_visibility": "instructors",
         }
         response = self.client.post(url, data)
         assignment = Assignment.objects.get(title="New debate")
@@ -374,10 +461,19 @@ class AssignmentFormTests(ClassroomTestCase):
         self.client.force_login(self.instructor)
         other = make_question(slug="other")
         url = reverse("historiography:assignment-create", args=[self.course.pk])
-        response = self.client.post(url, {
-            "title": "Bad", "question": self.question.pk, "positions": [self.side_a.pk, other.positions.first().pk],
-            "evidence_minimum": 1, "opens_at": "2030-01-08T09:00", "due_at": "2030-01-01T09:00", "allocation": "by_hand", "side_cap": 3,
-        })
+        response = self.client.post(
+            url,
+            {
+                "title": "Bad",
+                "question": self.question.pk,
+                "positions": [self.side_a.pk, other.positions.first().pk],
+                "evidence_minimum": 1,
+                "opens_at": "2030-01-08T09:00",
+                "due_at": "2030-01-01T09:00",
+                "allocation": "by_hand",
+                "side_cap": 3,
+            },
+        )
         self.assertContains(response, "Tick only positions of the chosen question.")
         self.assertContains(response, "The deadline must come after the opening time.")
         self.assertContains(response, "A cap applies only when students choose their side.")
@@ -386,10 +482,19 @@ class AssignmentFormTests(ClassroomTestCase):
     def test_times_are_read_in_the_users_time_zone(self):
         self.client.force_login(self.instructor)
         self.client.post(reverse("historiography:set-timezone"), {"timezone": "Asia/Tokyo"})
-        self.client.post(reverse("historiography:assignment-create", args=[self.course.pk]), {
-            "title": "Tokyo", "question": self.question.pk, "positions": [self.side_a.pk, self.side_b.pk],
-            "evidence_minimum": 1, "opens_at": "2030-01-01T09:00", "due_at": "2030-01-02T09:00", "allocation": "by_hand",
-            "mode": "debate", "peer_visibility": "instructors",
-        })
+        self.client.post(
+            reverse("historiography:assignment-create", args=[self.course.pk]),
+            {
+                "title": "Tokyo",
+                "question": self.question.pk,
+                "positions": [self.side_a.pk, self.side_b.pk],
+                "evidence_minimum": 1,
+                "opens_at": "2030-01-01T09:00",
+                "due_at": "2030-01-02T09:00",
+                "allocation": "by_hand",
+                "mode": "debate",
+                "peer_visibility": "instructors",
+            },
+        )
         due = Assignment.objects.get(title="Tokyo").due_at
         self.assertEqual(due.astimezone(timezone.get_fixed_timezone(0)).hour, 0)  # 09:00 in Tokyo is 00:00 UTC

@@ -1,4 +1,5 @@
 """The management commands: the demo class `make run` creates, and create_instructor."""
+
 from io import StringIO
 
 from django.contrib.auth.models import User
@@ -25,7 +26,9 @@ class LoadDemoTests(TestCase):
         assignment = Assignment.objects.get(course=course, mode="debate")
         self.assertEqual(assignment.question, question)
         sides = SideAllocation.objects.filter(assignment=assignment)
-        self.assertEqual(sorted(sides.values_list("student__username", flat=True)), ["demo-student-1", "demo-student-2"])
+        self.assertEqual(
+            sorted(sides.values_list("student__username", flat=True)), ["demo-student-1", "demo-student-2"]
+        )
         self.assertEqual(len({side.position_id for side in sides}), 2, "the two students argue opposite sides")
         self.assertTrue(assignment.is_open(timezone.now()) and not assignment.is_past_due(timezone.now()))
         self.assertTrue(User.objects.get(username="demo-student-1").check_password("debate-demo-2026"))
@@ -46,10 +49,16 @@ class LoadDemoTests(TestCase):
     def test_running_it_again_changes_nothing(self):
         make_question(slug="lenin-stalin-continuity")
         call_command("load_demo", stdout=StringIO())
-        counts = (User.objects.count(), Course.objects.count(), Assignment.objects.count(), SideAllocation.objects.count())
+        counts = (
+            User.objects.count(),
+            Course.objects.count(),
+            Assignment.objects.count(),
+            SideAllocation.objects.count(),
+        )
         call_command("load_demo", stdout=StringIO())
         self.assertEqual(
-            (User.objects.count(), Course.objects.count(), Assignment.objects.count(), SideAllocation.objects.count()), counts
+            (User.objects.count(), Course.objects.count(), Assignment.objects.count(), SideAllocation.objects.count()),
+            counts,
         )
 
     def test_it_refuses_without_published_scholarship(self):

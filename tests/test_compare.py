@@ -58,7 +58,9 @@ class CompareSchoolsTests(CompareTestCase):
         with self.assertNumQueries(6):
             self.client.get(self.url, {"school": ["totalitarian", "revisionist"]})
         for n in range(30):
-            ArgumentFactory(historian=HistorianFactory(schools=[self.revisionist]), position=self.famine.positions.last())
+            ArgumentFactory(
+                historian=HistorianFactory(schools=[self.revisionist]), position=self.famine.positions.last()
+            )
         with self.assertNumQueries(6):
             self.client.get(self.url, {"school": ["totalitarian", "revisionist"]})
 
@@ -98,7 +100,9 @@ class TimelineTests(CompareTestCase):
         self.assertEqual(sorted(dot.argument.year for dot in lanes[0].dots), [1968, 2017])
         self.assertContains(response, "1991 Archives open")
         self.assertNotContains(response, "Off the axis</text>")
-        self.assertEqual([(year, text) for _, year, text in response.context["chart"].markers], [(1991, "Archives open")])
+        self.assertEqual(
+            [(year, text) for _, year, text in response.context["chart"].markers], [(1991, "Archives open")]
+        )
         self.assertContains(response, "Vertical lines mark")
         self.assertContains(response, '<title id="timeline-title">')
 
@@ -113,7 +117,11 @@ class TimelineTests(CompareTestCase):
             for extra in (0, 20):
                 with self.subTest(params=params, extra=extra):
                     for n in range(extra):
-                        ArgumentFactory(historian=HistorianFactory(schools=[self.revisionist]), position=self.terror.positions.last(), year=1950 + n)
+                        ArgumentFactory(
+                            historian=HistorianFactory(schools=[self.revisionist]),
+                            position=self.terror.positions.last(),
+                            year=1950 + n,
+                        )
                     with self.assertNumQueries(queries):
                         self.client.get(self.url, params)
 
@@ -124,7 +132,10 @@ class TimelineTests(CompareTestCase):
 
     def test_a_topic_is_laned_by_school(self):
         response = self.client.get(self.url)
-        self.assertEqual([lane.label for lane in response.context["chart"].lanes], ["Totalitarian model", "Revisionists", "Post-revisionists"])
+        self.assertEqual(
+            [lane.label for lane in response.context["chart"].lanes],
+            ["Totalitarian model", "Revisionists", "Post-revisionists"],
+        )
 
     def test_an_unknown_question_gets_a_message(self):
         response = self.client.get(self.url, {"question": "nope"})
@@ -143,9 +154,30 @@ class TimelineTests(CompareTestCase):
 class EstimateChartTests(BaseTestCase):
     def test_bars_match_the_estimates(self):
         question = make_question()
-        conquest = EstimateFactory(question=question, measure="Total deaths", source="Conquest", low=20_000_000, high=20_000_000, basis=Basis.PRE_ARCHIVAL)
-        archival = EstimateFactory(question=question, measure="Total deaths", source="Archives", low=6_000_000, high=9_000_000, basis=Basis.POST_ARCHIVAL)
-        executions = EstimateFactory(question=question, measure="Executions 1937–38", source="NKVD", low=681_692, high=681_692, basis=Basis.OFFICIAL)
+        conquest = EstimateFactory(
+            question=question,
+            measure="Total deaths",
+            source="Conquest",
+            low=20_000_000,
+            high=20_000_000,
+            basis=Basis.PRE_ARCHIVAL,
+        )
+        archival = EstimateFactory(
+            question=question,
+            measure="Total deaths",
+            source="Archives",
+            low=6_000_000,
+            high=9_000_000,
+            basis=Basis.POST_ARCHIVAL,
+        )
+        executions = EstimateFactory(
+            question=question,
+            measure="Executions 1937–38",
+            source="NKVD",
+            low=681_692,
+            high=681_692,
+            basis=Basis.OFFICIAL,
+        )
         chart = estimate_chart([conquest, archival, executions])
         groups = {group.measure: group for group in chart.groups}
         deaths = groups["Total deaths"]
@@ -165,4 +197,6 @@ class EstimateChartTests(BaseTestCase):
         self.assertContains(response, "Hatched: pre-archival")
 
     def test_nice_max(self):
-        self.assertEqual([nice_max(v) for v in (7, 20_000_000, 681_692, 1_600_000)], [10, 20_000_000, 1_000_000, 2_000_000])
+        self.assertEqual(
+            [nice_max(v) for v in (7, 20_000_000, 681_692, 1_600_000)], [10, 20_000_000, 1_000_000, 2_000_000]
+        )

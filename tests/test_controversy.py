@@ -1,5 +1,6 @@
 """Structured Academic Controversy: phases and their dates, groups across the sides, the
 consensus, peer visibility and anonymity, grade release and the per-student page."""
+
 import csv
 import io
 import random
@@ -47,14 +48,27 @@ class ControversyTestCase(BaseTestCase):
             services.course_join(student=student, code=cls.course.join_code)
         cls.now = timezone.now()
         cls.assignment = services.assignment_create(
-            course=cls.course, question=cls.question, positions=[cls.side_a, cls.side_b], title="Famine controversy",
-            mode=AssignmentMode.CONTROVERSY, evidence_minimum=1, allocation=Allocation.BY_HAND,
-            opens_at=cls.now - timedelta(days=1), due_at=cls.now + timedelta(days=1),
-            swap_due_at=cls.now + timedelta(days=2), consensus_due_at=cls.now + timedelta(days=3),
+            course=cls.course,
+            question=cls.question,
+            positions=[cls.side_a, cls.side_b],
+            title="Famine controversy",
+            mode=AssignmentMode.CONTROVERSY,
+            evidence_minimum=1,
+            allocation=Allocation.BY_HAND,
+            opens_at=cls.now - timedelta(days=1),
+            due_at=cls.now + timedelta(days=1),
+            swap_due_at=cls.now + timedelta(days=2),
+            consensus_due_at=cls.now + timedelta(days=3),
         )
-        services.assignment_allocate(assignment=cls.assignment, sides={
-            cls.student: cls.side_a, cls.third: cls.side_a, cls.other_student: cls.side_b, cls.fourth: cls.side_b,
-        })
+        services.assignment_allocate(
+            assignment=cls.assignment,
+            sides={
+                cls.student: cls.side_a,
+                cls.third: cls.side_a,
+                cls.other_student: cls.side_b,
+                cls.fourth: cls.side_b,
+            },
+        )
 
     def in_phase(self, phase):
         """A moment inside the phase's window."""
@@ -63,9 +77,15 @@ class ControversyTestCase(BaseTestCase):
 
     def pair(self):
         """student (side A) with other_student (side B); third with fourth."""
-        return services.groups_set(assignment=self.assignment, numbers={
-            self.student.pk: 1, self.other_student.pk: 1, self.third.pk: 2, self.fourth.pk: 2,
-        })
+        return services.groups_set(
+            assignment=self.assignment,
+            numbers={
+                self.student.pk: 1,
+                self.other_student.pk: 1,
+                self.third.pk: 2,
+                self.fourth.pk: 2,
+            },
+        )
 
     def submit(self, student, phase, argument_sets, statement="Our case.", now=None):
         now = now or self.in_phase(phase)
@@ -98,8 +118,12 @@ class PhaseTests(ControversyTestCase):
 
     def test_a_plain_debate_has_one_phase(self):
         debate = services.assignment_create(
-            course=self.course, question=self.question, positions=[self.side_a, self.side_b], title="Plain",
-            opens_at=self.now, due_at=self.now + timedelta(days=1),
+            course=self.course,
+            question=self.question,
+            positions=[self.side_a, self.side_b],
+            title="Plain",
+            opens_at=self.now,
+            due_at=self.now + timedelta(days=1),
         )
         self.assertEqual(debate.phases, [Phase.ARGUE])
         with self.assertRaisesMessage(ServiceError, "no such phase"):
@@ -107,15 +131,24 @@ class PhaseTests(ControversyTestCase):
 
     def test_the_database_refuses_phases_out_of_order(self):
         with self.assertRaises(IntegrityError), transaction.atomic():
-            Assignment.objects.filter(pk=self.assignment.pk).update(swap_due_at=self.assignment.due_at - timedelta(hours=1))
+            Assignment.objects.filter(pk=self.assignment.pk).update(
+                swap_due_at=self.assignment.due_at - timedelta(hours=1)
+            )
 
     def test_the_form_explains_missing_or_disordered_phase_dates(self):
         self.client.force_login(self.instructor)
         url = reverse("historiography:assignment-create", args=[self.course.pk])
         data = {
-            "title": "SAC", "question": self.question.pk, "positions": [self.side_a.pk, self.side_b.pk], "mode": "controversy",
-            "evidence_minimum": 1, "opens_at": "2030-01-01T09:00", "due_at": "2030-01-08T09:00", "swap_due_at": "2030-01-07T09:00",
-            "allocation": "by_hand", "peer_visibility": "instructors",
+            "title": "SAC",
+            "question": self.question.pk,
+            "positions": [self.side_a.pk, self.side_b.pk],
+            "mode": "controversy",
+            "evidence_minimum": 1,
+            "opens_at": "2030-01-01T09:00",
+            "due_at": "2030-01-08T09:00",
+            "swap_due_at": "2030-01-07T09:00",
+            "allocation": "by_hand",
+            "peer_visibility": "instructors",
         }
         response = self.client.post(url, data)
         self.assertContains(response, "The swap phase must end after phase 1 is due.")
@@ -129,22 +162,36 @@ class PhaseTests(ControversyTestCase):
 
     def test_a_debate_form_drops_phase_dates(self):
         self.client.force_login(self.instructor)
-        self.client.post(reverse("historiography:assignment-create", args=[self.course.pk]), {
-            "title": "Plain", "question": self.question.pk, "positions": [self.side_a.pk, self.side_b.pk], "mode": "debate",
-            "evidence_minimum": 1, "opens_at": "2030-01-01T09:00", "due_at": "2030-01-08T09:00", "swap_due_at": "2030-01-01T10:00",
-            "allocation": "by_hand", "peer_visibility": "instructors",
-        })
+        self.client.post(
+            reverse("historiography:assignment-create", args=[self.course.pk]),
+            {
+                "title": "Plain",
+                "question": self.question.pk,
+                "positions": [self.side_a.pk, self.side_b.pk],
+                "mode": "debate",
+                "evidence_minimum": 1,
+                "opens_at": "2030-01-01T09:00",
+                "due_at": "2030-01-08T09:00",
+                "swap_due_at": "2030-01-01T10:00",
+                "allocation": "by_hand",
+                "peer_visibility": "instructors",
+            },
+        )
         self.assertIsNone(Assignment.objects.get(title="Plain").swap_due_at)
 
     def test_phase_two_argues_the_other_side_and_opens_only_after_phase_one(self):
         submission = services.submission_start(assignment=self.assignment, student=self.student, phase=Phase.SWAP)
         self.assertEqual(submission.position, self.side_b)
         with self.assertRaisesMessage(ServiceError, "Phase 2 has not started yet."):
-            services.submission_cite(submission=submission, argument=self.arguments_a[0], now=self.in_phase(Phase.ARGUE))
+            services.submission_cite(
+                submission=submission, argument=self.arguments_a[0], now=self.in_phase(Phase.ARGUE)
+            )
         services.submission_cite(submission=submission, argument=self.arguments_b[0], now=self.in_phase(Phase.SWAP))
         with self.assertRaisesMessage(ServiceError, "read-only"):
             services.submission_cite(
-                submission=submission, argument=self.arguments_a[0], now=self.assignment.swap_due_at + timedelta(minutes=1)
+                submission=submission,
+                argument=self.arguments_a[0],
+                now=self.assignment.swap_due_at + timedelta(minutes=1),
             )
 
     def test_reallocating_a_student_moves_both_phases(self):
@@ -172,8 +219,11 @@ class PhaseTests(ControversyTestCase):
         services.submission_start(assignment=self.assignment, student=self.student, phase=Phase.SWAP)
         with self.assertRaisesMessage(ServiceError, "stays a controversy"):
             services.assignment_update(
-                assignment=self.assignment, positions=[self.side_a, self.side_b], mode=AssignmentMode.DEBATE,
-                swap_due_at=None, consensus_due_at=None,
+                assignment=self.assignment,
+                positions=[self.side_a, self.side_b],
+                mode=AssignmentMode.DEBATE,
+                swap_due_at=None,
+                consensus_due_at=None,
             )
         self.assertTrue(Assignment.objects.get(pk=self.assignment.pk).is_controversy)
 
@@ -224,7 +274,9 @@ class GroupTests(ControversyTestCase):
 
     def test_groups_by_hand_are_checked(self):
         with self.assertRaisesMessage(ServiceError, "group 3 has one"):
-            services.groups_set(assignment=self.assignment, numbers={self.student.pk: 1, self.other_student.pk: 1, self.third.pk: 3})
+            services.groups_set(
+                assignment=self.assignment, numbers={self.student.pk: 1, self.other_student.pk: 1, self.third.pk: 3}
+            )
         self.assertFalse(DebateGroup.objects.exists())
         with self.assertRaisesMessage(ServiceError, "Only students with a side"):
             services.groups_set(assignment=self.assignment, numbers={self.instructor.pk: 1, self.student.pk: 1})
@@ -253,7 +305,9 @@ class ConsensusTests(ControversyTestCase):
     def test_the_group_shares_one_consensus(self):
         self.pair()
         mine = services.submission_start(assignment=self.assignment, student=self.student, phase=Phase.CONSENSUS)
-        partners = services.submission_start(assignment=self.assignment, student=self.other_student, phase=Phase.CONSENSUS)
+        partners = services.submission_start(
+            assignment=self.assignment, student=self.other_student, phase=Phase.CONSENSUS
+        )
         self.assertEqual(mine, partners)
         self.assertIsNone(mine.position)
         self.assertEqual(mine.group.number, 1)
@@ -274,13 +328,27 @@ class ConsensusTests(ControversyTestCase):
     def test_a_partners_stale_save_is_refused_with_nothing_lost(self):
         self.pair()
         now = self.in_phase(Phase.CONSENSUS)
-        opened_by_both = services.submission_start(assignment=self.assignment, student=self.student, phase=Phase.CONSENSUS)
+        opened_by_both = services.submission_start(
+            assignment=self.assignment, student=self.student, phase=Phase.CONSENSUS
+        )
         version_both_read = opened_by_both.version
-        services.submission_save(submission=opened_by_both, version=version_both_read, statement="Partner's words",
-                                 comments={}, removed=set(), now=now)
+        services.submission_save(
+            submission=opened_by_both,
+            version=version_both_read,
+            statement="Partner's words",
+            comments={},
+            removed=set(),
+            now=now,
+        )
         with self.assertRaises(services.ConflictError):
-            services.submission_save(submission=opened_by_both, version=version_both_read, statement="Mine",
-                                     comments={}, removed=set(), now=now)
+            services.submission_save(
+                submission=opened_by_both,
+                version=version_both_read,
+                statement="Mine",
+                comments={},
+                removed=set(),
+                now=now,
+            )
         self.assertEqual(Submission.objects.get(pk=opened_by_both.pk).statement, "Partner's words")
 
     def test_group_members_read_and_edit_the_consensus_others_get_404(self):
@@ -293,12 +361,18 @@ class ConsensusTests(ControversyTestCase):
 
     def test_the_swap_editor_shows_the_partners_submitted_phase_one_case_never_a_draft(self):
         self.pair()
-        self.submit(self.other_student, Phase.ARGUE, [self.arguments_b[0]], statement="B's submitted case", now=self.now)
+        self.submit(
+            self.other_student, Phase.ARGUE, [self.arguments_b[0]], statement="B's submitted case", now=self.now
+        )
         draft = services.submission_start(assignment=self.assignment, student=self.fourth, phase=Phase.ARGUE)
-        services.submission_save(submission=draft, version=draft.version, statement="Fourth's private draft", comments={}, removed=set())
+        services.submission_save(
+            submission=draft, version=draft.version, statement="Fourth's private draft", comments={}, removed=set()
+        )
         self.end_phase_one()
         self.client.force_login(self.student)
-        response = self.client.get(reverse("historiography:submission-edit-phase", args=[self.assignment.pk, Phase.SWAP]))
+        response = self.client.get(
+            reverse("historiography:submission-edit-phase", args=[self.assignment.pk, Phase.SWAP])
+        )
         self.assertContains(response, "B&#x27;s submitted case")
         self.assertContains(response, "Phase 2 · My case: " + self.side_b.label)
         self.assertNotContains(response, "Fourth&#x27;s private draft")
@@ -342,7 +416,9 @@ class VisibilityTests(ControversyTestCase):
         self.set(peer_visibility=PeerVisibility.AFTER_SUBMITTING)
         self.submit(self.other_student, Phase.ARGUE, [self.arguments_b[0]], statement="Other's case", now=self.now)
         draft = services.submission_start(assignment=self.assignment, student=self.third)
-        services.submission_save(submission=draft, version=draft.version, statement="Third's draft", comments={}, removed=set())
+        services.submission_save(
+            submission=draft, version=draft.version, statement="Third's draft", comments={}, removed=set()
+        )
         response = self.board(self.other_student)
         self.assertContains(response, "Other&#x27;s case")
         self.assertNotContains(response, "Third&#x27;s draft")
@@ -372,8 +448,12 @@ class VisibilityTests(ControversyTestCase):
     def test_anonymous_consensus_board_hides_members(self):
         self.set(peer_visibility=PeerVisibility.AFTER_SUBMITTING, anonymous_peers=True)
         self.pair()
-        self.submit(self.third, Phase.CONSENSUS, [self.arguments_a[0], self.arguments_b[0]], statement="Group two agrees.")
-        self.submit(self.student, Phase.CONSENSUS, [self.arguments_a[0], self.arguments_b[0]], statement="Group one agrees.")
+        self.submit(
+            self.third, Phase.CONSENSUS, [self.arguments_a[0], self.arguments_b[0]], statement="Group two agrees."
+        )
+        self.submit(
+            self.student, Phase.CONSENSUS, [self.arguments_a[0], self.arguments_b[0]], statement="Group one agrees."
+        )
         response = self.board(self.student, Phase.CONSENSUS)
         self.assertContains(response, "Group two agrees.")
         self.assertNotContains(response, "Thea Third")
@@ -387,7 +467,9 @@ class GradeReleaseTests(ControversyTestCase):
         cls.mine = services.submission_start(assignment=cls.assignment, student=cls.student)
         cls.theirs = services.submission_start(assignment=cls.assignment, student=cls.other_student)
         for submission, grade in [(cls.mine, "A-"), (cls.theirs, "B+")]:
-            services.feedback_save(submission=submission, author=cls.instructor, comment="Well argued.", grade=grade, release=False)
+            services.feedback_save(
+                submission=submission, author=cls.instructor, comment="Well argued.", grade=grade, release=False
+            )
 
     def test_held_grades_stay_hidden_until_released_all_at_once(self):
         self.client.force_login(self.student)
@@ -402,7 +484,9 @@ class GradeReleaseTests(ControversyTestCase):
 
     def test_release_per_student_releases_only_theirs_and_their_groups(self):
         self.pair()
-        consensus = services.submission_start(assignment=self.assignment, student=self.other_student, phase=Phase.CONSENSUS)
+        consensus = services.submission_start(
+            assignment=self.assignment, student=self.other_student, phase=Phase.CONSENSUS
+        )
         services.feedback_save(submission=consensus, author=self.instructor, comment="Joint.", grade="A", release=False)
         self.client.force_login(self.instructor)
         url = reverse("historiography:course-student", args=[self.course.pk, self.student.pk])
@@ -435,7 +519,9 @@ class GradeReleaseTests(ControversyTestCase):
 
     def test_grades_csv_has_a_row_per_student_and_phase(self):
         self.pair()
-        consensus = services.submission_start(assignment=self.assignment, student=self.other_student, phase=Phase.CONSENSUS)
+        consensus = services.submission_start(
+            assignment=self.assignment, student=self.other_student, phase=Phase.CONSENSUS
+        )
         services.feedback_save(submission=consensus, author=self.instructor, comment="Joint.", grade="A", release=True)
         self.client.force_login(self.instructor)
         response = self.client.get(reverse("historiography:assignment-grades", args=[self.assignment.pk]))
@@ -453,9 +539,17 @@ class ControversyQueryCountTests(BaseTestCase):
         self.instructor.groups.add(Group.objects.get(name="Instructor"))
         now = timezone.now()
         assignment, users, arguments = make_class(
-            self.instructor, students, also=[self.student], slug=f"sac-{students}", title="SAC", days_open=3,
-            mode=AssignmentMode.CONTROVERSY, due_at=now - timedelta(days=2), swap_due_at=now - timedelta(days=1),
-            consensus_due_at=now + timedelta(days=1), accept_late=True,
+            self.instructor,
+            students,
+            also=[self.student],
+            slug=f"sac-{students}",
+            title="SAC",
+            days_open=3,
+            mode=AssignmentMode.CONTROVERSY,
+            due_at=now - timedelta(days=2),
+            swap_due_at=now - timedelta(days=1),
+            consensus_due_at=now + timedelta(days=1),
+            accept_late=True,
         )
         services.groups_form(assignment=assignment, size=2)
         for user in users:
@@ -481,21 +575,29 @@ class ControversyQueryCountTests(BaseTestCase):
     def test_board_phase_one(self):
         # assignment with course, question and topic; its positions; the instructor check;
         # enrolled ids (subquery) with allocations; submissions of the phase; positions
-        self.assert_constant(7, self.instructor, lambda a: reverse("historiography:assignment-board-phase", args=[a.pk, 1]))
+        self.assert_constant(
+            7, self.instructor, lambda a: reverse("historiography:assignment-board-phase", args=[a.pk, 1])
+        )
 
     def test_board_phase_two(self):
-        self.assert_constant(7, self.instructor, lambda a: reverse("historiography:assignment-board-phase", args=[a.pk, 2]))
+        self.assert_constant(
+            7, self.instructor, lambda a: reverse("historiography:assignment-board-phase", args=[a.pk, 2])
+        )
 
     def test_board_consensus(self):
         # assignment, positions, instructor check; enrolled ids; groups; their members with
         # students and positions; the consensus submissions with feedback and citation counts
-        self.assert_constant(9, self.instructor, lambda a: reverse("historiography:assignment-board-phase", args=[a.pk, 3]))
+        self.assert_constant(
+            9, self.instructor, lambda a: reverse("historiography:assignment-board-phase", args=[a.pk, 3])
+        )
 
     def test_student_page(self):
         # course, the instructor check, the enrollment with the student; assignments with
         # questions; the student's allocations; submissions (own and the group's) with feedback
         # and citation counts
-        self.assert_constant(8, self.instructor, lambda a: reverse("historiography:course-student", args=[a.course.pk, self.student.pk]))
+        self.assert_constant(
+            8, self.instructor, lambda a: reverse("historiography:course-student", args=[a.course.pk, self.student.pk])
+        )
 
     def test_groups_page(self):
         self.assert_constant(7, self.instructor, lambda a: reverse("historiography:assignment-groups", args=[a.pk]))
@@ -509,4 +611,6 @@ class ControversyQueryCountTests(BaseTestCase):
         self.assert_constant(14, self.student, lambda a: a.get_absolute_url())
 
     def test_consensus_editor(self):
-        self.assert_constant(13, self.student, lambda a: reverse("historiography:submission-edit-phase", args=[a.pk, 3]))
+        self.assert_constant(
+            13, self.student, lambda a: reverse("historiography:submission-edit-phase", args=[a.pk, 3])
+        )

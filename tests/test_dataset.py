@@ -1,5 +1,6 @@
 """The shipped dataset: loads (twice, without duplicates), meets the content rules, and
 every public page renders for it."""
+
 from pathlib import Path
 
 from django.conf import settings
@@ -87,10 +88,20 @@ class DatasetTests(TestCase):
                 self.assertIn(estimate.source_document, estimate.source)
 
     def test_every_public_page_renders(self):
-        urls = [reverse("historiography:home"), reverse("historiography:argument-list"), reverse("historiography:historian-list"),
-                reverse("historiography:school-list"), reverse("historiography:tag-list"), reverse("historiography:search") + "?q=Stalin"]
+        urls = [
+            reverse("historiography:home"),
+            reverse("historiography:argument-list"),
+            reverse("historiography:historian-list"),
+            reverse("historiography:school-list"),
+            reverse("historiography:tag-list"),
+            reverse("historiography:search") + "?q=Stalin",
+        ]
         for model in [Topic, Question, Historian, School, Work, Argument]:
-            urls += [obj.get_absolute_url() for obj in model.objects.all() if getattr(obj, "status", Status.PUBLISHED) == Status.PUBLISHED]
+            urls += [
+                obj.get_absolute_url()
+                for obj in model.objects.all()
+                if getattr(obj, "status", Status.PUBLISHED) == Status.PUBLISHED
+            ]
         urls += [reverse("historiography:tag-detail", args=[tag.slug]) for tag in Tag.objects.all()]
         urls += [question.get_absolute_url() + "?group=school" for question in Question.objects.all()]
         for url in urls:

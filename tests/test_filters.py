@@ -1,5 +1,6 @@
 """The filter forms: selects written in Python (fast with thousands of people), and the
 question page offering only the people who argue on that question."""
+
 from historiography.filters import ArgumentFilter, QuickSelect
 from historiography.models import Argument
 
@@ -23,7 +24,9 @@ class FilterTests(BaseTestCase):
         filterset = ArgumentFilter({"historian": "robert-conquest", "decade": "1990"}, queryset=Argument.objects.all())
         self.assertTrue(filterset.is_valid())
         self.assertEqual(filterset.qs.count(), 1)
-        self.assertIn('<option value="robert-conquest" selected>Robert Conquest</option>', str(filterset.form["historian"]))
+        self.assertIn(
+            '<option value="robert-conquest" selected>Robert Conquest</option>', str(filterset.form["historian"])
+        )
         self.assertIn('<option value="1990" selected>1990s</option>', str(filterset.form["decade"]))
 
     def test_the_question_page_offers_only_its_own_people(self):

@@ -1,5 +1,6 @@
 """generate_synthetic: a large synthetic dataset, here at a tiny scale, clearly marked and
 never mixed into real scholarship."""
+
 from io import StringIO
 
 from django.contrib.auth.models import User
@@ -32,8 +33,17 @@ from historiography.models import (
 from .factories import TopicFactory
 
 SMALL = {
-    "topics": 2, "schools": 3, "questions": 6, "historians": 30, "works": 40, "arguments": 300, "relations": 50,
-    "estimates": 6, "courses": 3, "instructors": 2, "students": 30,
+    "topics": 2,
+    "schools": 3,
+    "questions": 6,
+    "historians": 30,
+    "works": 40,
+    "arguments": 300,
+    "relations": 50,
+    "estimates": 6,
+    "courses": 3,
+    "instructors": 2,
+    "students": 30,
 }
 
 
@@ -44,7 +54,21 @@ def generate(**options):
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Topic, Question, Position, Historian, Work, Argument, ArgumentRelation, Estimate, Course, Assignment, SideAllocation, Submission, User)
+        for model in (
+            Topic,
+            Question,
+            Position,
+            Historian,
+            Work,
+            Argument,
+            ArgumentRelation,
+            Estimate,
+            Course,
+            Assignment,
+            SideAllocation,
+            Submission,
+            User,
+        )
     }
 
 
@@ -82,10 +106,14 @@ class GenerateSyntheticTests(TestCase):
         for submission in Submission.objects.select_related("assignment"):
             allocation = SideAllocation.objects.get(assignment=submission.assignment, student=submission.student)
             self.assertEqual(submission.position_id, allocation.position_id)
-        self.assertFalse(Citation.objects.exclude(argument__position__question=F("submission__assignment__question")).exists())
+        self.assertFalse(
+            Citation.objects.exclude(argument__position__question=F("submission__assignment__question")).exists()
+        )
         self.assertFalse(Feedback.objects.exclude(submission__status=SubmissionStatus.SUBMITTED).exists())
         self.assertFalse(Feedback.objects.exclude(author__taught_courses=F("submission__assignment__course")).exists())
-        self.assertFalse(Submission.objects.filter(status=SubmissionStatus.SUBMITTED, submitted_at__isnull=True).exists())
+        self.assertFalse(
+            Submission.objects.filter(status=SubmissionStatus.SUBMITTED, submitted_at__isnull=True).exists()
+        )
 
     def test_everything_is_marked_synthetic_and_published(self):
         self.assertFalse(Topic.objects.exclude(title__startswith="Synthetic — ").exists())
@@ -137,7 +165,10 @@ class GenerateSyntheticTests(TestCase):
         self.assertContains(self.client.get(reverse("historiography:my-assignments")), submission.assignment.title)
         self.assertEqual(self.client.get(submission.assignment.get_absolute_url()).status_code, 200)
         self.client.force_login(submission.assignment.course.instructors.first())
-        self.assertEqual(self.client.get(reverse("historiography:assignment-board", args=[submission.assignment.pk])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("historiography:assignment-board", args=[submission.assignment.pk])).status_code,
+            200,
+        )
 
     def test_it_refuses_to_run_twice_without_flush(self):
         with self.assertRaisesMessage(CommandError, "--flush"):
@@ -151,7 +182,9 @@ class GenerateSyntheticTests(TestCase):
         generate(flush=True)
         self.assertEqual(counts(), before)
         self.assertTrue(User.objects.filter(username="alice").exists())
-        self.assertEqual(list(Argument.objects.order_by("slug").values_list("slug", "claim")), slugs, "same seed, same content")
+        self.assertEqual(
+            list(Argument.objects.order_by("slug").values_list("slug", "claim")), slugs, "same seed, same content"
+        )
 
     def test_another_seed_gives_other_content(self):
         claims = set(Argument.objects.values_list("claim", flat=True)[:50])

@@ -4,6 +4,7 @@ second historiography imports through the same path and shows on the same pages.
 
 The second historiography here is synthetic test content: real quotations live only in
 fixtures/ and must be verbatim from the seeds."""
+
 import copy
 import json
 import tempfile
@@ -33,42 +34,136 @@ from historiography.models import (
 from .factories import ArgumentFactory, make_question
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "stalinism.json"
-SCHOLARSHIP = [Topic, School, Historian, Work, Question, Position, Argument, ArgumentRelation, Estimate, Tag, TaggedArgument]
+SCHOLARSHIP = [
+    Topic,
+    School,
+    Historian,
+    Work,
+    Question,
+    Position,
+    Argument,
+    ArgumentRelation,
+    Estimate,
+    Tag,
+    TaggedArgument,
+]
 
 H = "historiography."
 WW1 = [
-    {"model": H + "topic", "fields": {"title": "Causes of the First World War", "slug": "ww1-causes", "period_start": 1890,
-                                       "period_end": 1914, "status": "published"}},
+    {
+        "model": H + "topic",
+        "fields": {
+            "title": "Causes of the First World War",
+            "slug": "ww1-causes",
+            "period_start": 1890,
+            "period_end": 1914,
+            "status": "published",
+        },
+    },
     {"model": H + "school", "fields": {"name": "Fischer school", "slug": "fischer-school", "active_from": 1961}},
-    {"model": H + "historian", "fields": {"name": "Fritz Fischer", "sort_name": "Fischer, Fritz", "slug": "fritz-fischer",
-                                           "born": 1908, "died": 1999, "schools": [["fischer-school"]]}},
-    {"model": H + "historian", "fields": {"name": "Christopher Clark", "sort_name": "Clark, Christopher",
-                                           "slug": "christopher-clark", "born": 1960}},
-    {"model": H + "work", "fields": {"title": "Griff nach der Weltmacht", "slug": "griff-nach-der-weltmacht", "year": 1961,
-                                      "authors": [["fritz-fischer"]]}},
-    {"model": H + "question", "fields": {"topic": ["ww1-causes"], "title": "Did Germany bear the main responsibility?",
-                                          "slug": "ww1-responsibility", "order": 1, "status": "published"}},
-    {"model": H + "position", "fields": {"question": ["ww1-responsibility"], "label": "Germany sought the war",
-                                          "slug": "german-aims", "order": 1}},
-    {"model": H + "position", "fields": {"question": ["ww1-responsibility"], "label": "The powers sleepwalked into it",
-                                          "slug": "shared", "order": 2}},
-    {"model": H + "argument", "fields": {"slug": "fischer-war-aims", "historian": ["fritz-fischer"],
-                                          "position": ["ww1-responsibility", "german-aims"],
-                                          "claim": "Test claim: Germany's leaders pursued expansionist war aims.",
-                                          "quotation": "Synthetic test quotation one.", "work": ["griff-nach-der-weltmacht"],
-                                          "year": 1961, "source_document": "test-seed.txt", "source_section": "Fischer",
-                                          "status": "published"}},
-    {"model": H + "argument", "fields": {"slug": "clark-sleepwalkers", "historian": ["christopher-clark"],
-                                          "position": ["ww1-responsibility", "shared"],
-                                          "claim": "Test claim: responsibility was spread across the powers.",
-                                          "year": 2012, "source_document": "test-seed.txt", "source_section": "Clark",
-                                          "status": "published"}},
-    {"model": H + "argumentrelation", "fields": {"source": ["clark-sleepwalkers"], "target": ["fischer-war-aims"],
-                                                  "kind": "rebuts"}},
-    {"model": H + "estimate", "fields": {"question": ["ww1-responsibility"], "slug": "ww1-military-deaths",
-                                          "measure": "Military deaths", "source": "Test source", "low": 9000000,
-                                          "high": 11000000, "source_document": "test-seed.txt", "source_section": "Deaths",
-                                          "status": "published"}},
+    {
+        "model": H + "historian",
+        "fields": {
+            "name": "Fritz Fischer",
+            "sort_name": "Fischer, Fritz",
+            "slug": "fritz-fischer",
+            "born": 1908,
+            "died": 1999,
+            "schools": [["fischer-school"]],
+        },
+    },
+    {
+        "model": H + "historian",
+        "fields": {
+            "name": "Christopher Clark",
+            "sort_name": "Clark, Christopher",
+            "slug": "christopher-clark",
+            "born": 1960,
+        },
+    },
+    {
+        "model": H + "work",
+        "fields": {
+            "title": "Griff nach der Weltmacht",
+            "slug": "griff-nach-der-weltmacht",
+            "year": 1961,
+            "authors": [["fritz-fischer"]],
+        },
+    },
+    {
+        "model": H + "question",
+        "fields": {
+            "topic": ["ww1-causes"],
+            "title": "Did Germany bear the main responsibility?",
+            "slug": "ww1-responsibility",
+            "order": 1,
+            "status": "published",
+        },
+    },
+    {
+        "model": H + "position",
+        "fields": {
+            "question": ["ww1-responsibility"],
+            "label": "Germany sought the war",
+            "slug": "german-aims",
+            "order": 1,
+        },
+    },
+    {
+        "model": H + "position",
+        "fields": {
+            "question": ["ww1-responsibility"],
+            "label": "The powers sleepwalked into it",
+            "slug": "shared",
+            "order": 2,
+        },
+    },
+    {
+        "model": H + "argument",
+        "fields": {
+            "slug": "fischer-war-aims",
+            "historian": ["fritz-fischer"],
+            "position": ["ww1-responsibility", "german-aims"],
+            "claim": "Test claim: Germany's leaders pursued expansionist war aims.",
+            "quotation": "Synthetic test quotation one.",
+            "work": ["griff-nach-der-weltmacht"],
+            "year": 1961,
+            "source_document": "test-seed.txt",
+            "source_section": "Fischer",
+            "status": "published",
+        },
+    },
+    {
+        "model": H + "argument",
+        "fields": {
+            "slug": "clark-sleepwalkers",
+            "historian": ["christopher-clark"],
+            "position": ["ww1-responsibility", "shared"],
+            "claim": "Test claim: responsibility was spread across the powers.",
+            "year": 2012,
+            "source_document": "test-seed.txt",
+            "source_section": "Clark",
+            "status": "published",
+        },
+    },
+    {
+        "model": H + "argumentrelation",
+        "fields": {"source": ["clark-sleepwalkers"], "target": ["fischer-war-aims"], "kind": "rebuts"},
+    },
+    {
+        "model": H + "estimate",
+        "fields": {
+            "question": ["ww1-responsibility"],
+            "slug": "ww1-military-deaths",
+            "measure": "Military deaths",
+            "source": "Test source",
+            "low": 9000000,
+            "high": 11000000,
+            "source_document": "test-seed.txt",
+            "source_section": "Deaths",
+            "status": "published",
+        },
+    },
     {"model": "taggit.tag", "fields": {"name": "war aims", "slug": "war-aims"}},
     {"model": H + "taggedargument", "fields": {"content_object": ["fischer-war-aims"], "tag": ["war aims"]}},
 ]
@@ -158,12 +253,16 @@ class UnknownThingsTests(ImportTestCase):
     def test_it_reports_an_unknown_model(self):
         objects = ww1()
         objects[1]["model"] = "historiography.schol"
-        self.assertRefused(objects, "object 2 (line 12): unknown model “historiography.schol” (did you mean “historiography.school”?)")
+        self.assertRefused(
+            objects, "object 2 (line 12): unknown model “historiography.schol” (did you mean “historiography.school”?)"
+        )
 
     def test_it_refuses_models_outside_the_scholarship(self):
         self.assertRefused(
-            [{"model": "auth.user", "fields": {"username": "mallory", "is_superuser": True}},
-             {"model": H + "course", "fields": {"title": "Not scholarship"}}],
+            [
+                {"model": "auth.user", "fields": {"username": "mallory", "is_superuser": True}},
+                {"model": H + "course", "fields": {"title": "Not scholarship"}},
+            ],
             "object 1 (line 2): “auth.user” is not part of the scholarship and cannot be imported",
             "object 2 (line 9): “historiography.course” is not part of the scholarship and cannot be imported",
         )
@@ -171,10 +270,15 @@ class UnknownThingsTests(ImportTestCase):
     def test_it_reports_an_unknown_field(self):
         objects = ww1()
         objects[0]["fields"]["titel"] = objects[0]["fields"].pop("title")
-        self.assertRefused(objects, "object 1 (line 2), historiography.topic “ww1-causes”: titel: unknown field (did you mean “title”?)")
+        self.assertRefused(
+            objects,
+            "object 1 (line 2), historiography.topic “ww1-causes”: titel: unknown field (did you mean “title”?)",
+        )
 
     def test_it_reports_tags_set_on_the_argument_instead_of_taggedargument_objects(self):
-        self.assertRefused(ww1(**{"fischer-war-aims.tags": [["war aims"]]}), "tags: is set with historiography.taggedargument objects")
+        self.assertRefused(
+            ww1(**{"fischer-war-aims.tags": [["war aims"]]}), "tags: is set with historiography.taggedargument objects"
+        )
 
     def test_it_reports_an_unknown_position(self):
         self.assertRefused(
@@ -184,14 +288,16 @@ class UnknownThingsTests(ImportTestCase):
         )
 
     def test_it_reports_each_unknown_reference_by_its_field(self):
-        objects = ww1(**{
-            "ww1-responsibility.topic": ["ww1"],
-            "fritz-fischer.schools": [["fischer-school"], ["no-such-school"]],
-            "griff-nach-der-weltmacht.authors": [["fritz-fisher"]],
-            "clark-sleepwalkers.historian": ["chris-clark"],
-            "fischer-war-aims.work": ["no-such-work"],
-            "ww1-military-deaths.question": ["ww1-guilt"],
-        })
+        objects = ww1(
+            **{
+                "ww1-responsibility.topic": ["ww1"],
+                "fritz-fischer.schools": [["fischer-school"], ["no-such-school"]],
+                "griff-nach-der-weltmacht.authors": [["fritz-fisher"]],
+                "clark-sleepwalkers.historian": ["chris-clark"],
+                "fischer-war-aims.work": ["no-such-work"],
+                "ww1-military-deaths.question": ["ww1-guilt"],
+            }
+        )
         objects[-1]["fields"]["tag"] = ["war-aims"]  # by slug: a tag's natural key is its name
         objects[-4]["fields"]["target"] = ["no-such-argument"]
         self.assertRefused(
@@ -216,9 +322,19 @@ class UnknownThingsTests(ImportTestCase):
     def test_a_reference_may_be_to_the_database(self):
         question = make_question(slug="existing-question")
         objects = [obj for obj in ww1() if obj["model"] in (H + "historian", H + "school")]
-        objects.append({"model": H + "argument", "fields": {
-            "slug": "onto-existing", "historian": ["fritz-fischer"], "position": ["existing-question", "side-1"],
-            "claim": "Test claim.", "source_document": "test-seed.txt", "source_section": "S"}})
+        objects.append(
+            {
+                "model": H + "argument",
+                "fields": {
+                    "slug": "onto-existing",
+                    "historian": ["fritz-fischer"],
+                    "position": ["existing-question", "side-1"],
+                    "claim": "Test claim.",
+                    "source_document": "test-seed.txt",
+                    "source_section": "S",
+                },
+            }
+        )
         self.run_import(self.write(objects))
         self.assertEqual(Argument.objects.get(slug="onto-existing").position, question.positions.get(slug="side-1"))
 
@@ -275,7 +391,10 @@ class QuotationSourceTests(ImportTestCase):
         self.assertEqual(error.count("fischer-war-aims"), 1, "one message, not one per field and constraint")
 
     def test_an_argument_without_quotation_still_names_its_source(self):
-        self.assertRefused(ww1(**{"clark-sleepwalkers.source_section": ""}), "“clark-sleepwalkers”: source_section: This field cannot be blank.")
+        self.assertRefused(
+            ww1(**{"clark-sleepwalkers.source_section": ""}),
+            "“clark-sleepwalkers”: source_section: This field cannot be blank.",
+        )
 
 
 class FieldValidationTests(ImportTestCase):
@@ -298,10 +417,16 @@ class FieldValidationTests(ImportTestCase):
         self.assertRefused(objects, "“fischer-war-aims”: claim: This field cannot be blank.")
 
     def test_it_reports_a_value_of_the_wrong_type(self):
-        self.assertRefused(ww1(**{"ww1-military-deaths.low": "nine million"}), "“ww1-military-deaths”: low: “nine million” value must be an integer.")
+        self.assertRefused(
+            ww1(**{"ww1-military-deaths.low": "nine million"}),
+            "“ww1-military-deaths”: low: “nine million” value must be an integer.",
+        )
 
     def test_it_reports_a_nul_character(self):
-        self.assertRefused(ww1(**{"clark-sleepwalkers.claim": "Test\u0000claim"}), "“clark-sleepwalkers”: claim: contains a NUL character")
+        self.assertRefused(
+            ww1(**{"clark-sleepwalkers.claim": "Test\u0000claim"}),
+            "“clark-sleepwalkers”: claim: contains a NUL character",
+        )
 
     def test_it_reports_an_estimate_low_above_high(self):
         self.assertRefused(
@@ -311,8 +436,14 @@ class FieldValidationTests(ImportTestCase):
 
     def test_it_reports_impossible_years(self):
         self.assertRefused(
-            ww1(**{"fritz-fischer.died": 1899, "clark-sleepwalkers.year": 1066, "ww1-causes.period_end": 1889,
-                   "christopher-clark.born": -1}),
+            ww1(
+                **{
+                    "fritz-fischer.died": 1899,
+                    "clark-sleepwalkers.year": 1066,
+                    "ww1-causes.period_end": 1889,
+                    "christopher-clark.born": -1,
+                }
+            ),
             "“fritz-fischer”: Constraint “historian_born_before_died” is violated. (born=1908, died=1899)",
             "“clark-sleepwalkers”: Constraint “argument_year_plausible” is violated. (year=1066)",
             "“ww1-causes”: Constraint “topic_period_ordered” is violated. (period_start=1890, period_end=1889)",
@@ -333,7 +464,9 @@ class DatabaseRuleTests(ImportTestCase):
         objects = ww1()
         objects[10]["fields"]["source"] = ["fischer-war-aims"]
         objects[10]["fields"]["target"] = ["fischer-war-aims"]
-        self.assertRefused(objects, "historiography.argumentrelation", "refused by the database", "argument_relation_not_self")
+        self.assertRefused(
+            objects, "historiography.argumentrelation", "refused by the database", "argument_relation_not_self"
+        )
 
 
 class LoaddataTests(ImportTestCase):
@@ -390,7 +523,9 @@ class UpdateTests(ImportTestCase):
     def test_a_broken_update_leaves_every_row_as_it_was(self):
         self.run_import(self.write(ww1()))
         objects = ww1(**{"clark-sleepwalkers.claim": "Test claim, revised.", "ww1-military-deaths.high": 1})
-        self.assertRefused(objects, "“ww1-military-deaths”: Constraint “estimate_low_le_high” is violated.", name="revised.json")
+        self.assertRefused(
+            objects, "“ww1-military-deaths”: Constraint “estimate_low_le_high” is violated.", name="revised.json"
+        )
         self.assertEqual(Argument.objects.get(slug="clark-sleepwalkers").claim, WW1[9]["fields"]["claim"])
         self.assertEqual(Estimate.objects.get(slug="ww1-military-deaths").high, 11000000)
 
@@ -403,7 +538,9 @@ class UpdateTests(ImportTestCase):
     def test_the_service_takes_data_without_a_file(self):
         summary = services.scholarship_import(data={"ww1": ww1()})
         self.assertEqual(summary.total("created"), len(WW1))
-        with self.assertRaisesMessage(services.ScholarshipImportError, 'ww1, object 9, historiography.argument “fischer-war-aims”: historian'):
+        with self.assertRaisesMessage(
+            services.ScholarshipImportError, "ww1, object 9, historiography.argument “fischer-war-aims”: historian"
+        ):
             services.scholarship_import(data={"ww1": ww1(**{"fischer-war-aims.historian": ["nobody"]})})
 
 
@@ -426,4 +563,6 @@ class SecondHistoriographyTests(ImportTestCase):
 
         topic = self.client.get(reverse("historiography:topic-detail", args=["ww1-causes"]))
         self.assertContains(topic, "Did Germany bear the main responsibility?")
-        self.assertEqual(self.client.get(reverse("historiography:argument-detail", args=["fischer-war-aims"])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("historiography:argument-detail", args=["fischer-war-aims"])).status_code, 200
+        )

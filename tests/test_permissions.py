@@ -3,6 +3,7 @@
 Expected answers: "login" (redirect to log in), 403 (a member of the course without the
 role), 404 (outside the course: its existence is not even confirmed), or 200/302 (allowed;
 302 for POSTs that redirect after doing their work)."""
+
 from datetime import timedelta
 
 from django.contrib.auth.models import User
@@ -55,13 +56,27 @@ class PermissionMatrixTests(ClassroomTestCase):
         other_course = services.course_create(instructor=cls.other_instructor, title="Another class")
         services.course_join(student=cls.outsider, code=other_course.join_code)
         cls.submission = services.submission_start(assignment=cls.assignment, student=cls.student)
-        services.submission_save(submission=cls.submission, version=cls.submission.version, statement="private draft", comments={}, removed=set())
-        controversy = services.assignment_create(
-            course=cls.course, question=cls.question, positions=[cls.side_a, cls.side_b], title="Controversy",
-            mode="controversy", opens_at=cls.assignment.opens_at, due_at=cls.assignment.due_at,
-            swap_due_at=cls.assignment.due_at + timedelta(days=1), consensus_due_at=cls.assignment.due_at + timedelta(days=2),
+        services.submission_save(
+            submission=cls.submission,
+            version=cls.submission.version,
+            statement="private draft",
+            comments={},
+            removed=set(),
         )
-        services.assignment_allocate(assignment=controversy, sides={cls.student: cls.side_a, cls.other_student: cls.side_b})
+        controversy = services.assignment_create(
+            course=cls.course,
+            question=cls.question,
+            positions=[cls.side_a, cls.side_b],
+            title="Controversy",
+            mode="controversy",
+            opens_at=cls.assignment.opens_at,
+            due_at=cls.assignment.due_at,
+            swap_due_at=cls.assignment.due_at + timedelta(days=1),
+            consensus_due_at=cls.assignment.due_at + timedelta(days=2),
+        )
+        services.assignment_allocate(
+            assignment=controversy, sides={cls.student: cls.side_a, cls.other_student: cls.side_b}
+        )
         services.groups_form(assignment=controversy, size=2)
         consensus = services.submission_start(assignment=controversy, student=cls.student, phase=3)
         cls.pks = {
@@ -145,6 +160,9 @@ class LoginThrottleTests(ClassroomTestCase):
         self.assertEqual(response.status_code, 302)
 
     def test_no_open_redirect_after_login(self):
-        response = self.client.post(reverse("login") + "?next=https://evil.example/", {"username": "student", "password": self.password, "next": "https://evil.example/"})
+        response = self.client.post(
+            reverse("login") + "?next=https://evil.example/",
+            {"username": "student", "password": self.password, "next": "https://evil.example/"},
+        )
         self.assertEqual(response.status_code, 302)
         self.assertFalse(response["Location"].startswith("https://evil.example"))

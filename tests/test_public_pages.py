@@ -19,7 +19,9 @@ class QuestionPageTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.topic = TopicFactory(title="Stalinism", slug="stalinism")
-        cls.question = make_question(topic=cls.topic, title="Was Stalinism a continuation of Leninism?", slug="continuity")
+        cls.question = make_question(
+            topic=cls.topic, title="Was Stalinism a continuation of Leninism?", slug="continuity"
+        )
         cls.continuity, cls.discontinuity = cls.question.positions.all()
         cls.totalitarian = SchoolFactory(name="Totalitarian model", slug="totalitarian", order=1)
         cls.revisionist = SchoolFactory(name="Revisionists", slug="revisionist", order=2)
@@ -27,14 +29,25 @@ class QuestionPageTests(BaseTestCase):
         cls.cohen = HistorianFactory(name="Stephen Cohen", slug="stephen-cohen", schools=[cls.revisionist])
         cls.trotsky = HistorianFactory(name="Leon Trotsky", slug="leon-trotsky", role=Role.PARTICIPANT)
         cls.pipes_argument = ArgumentFactory(
-            historian=cls.pipes, position=cls.continuity, year=1990, claim="Lenin built the machine Stalin ran.",
-            quotation="Stalin was a true Leninist", tags=["ideology"],
+            historian=cls.pipes,
+            position=cls.continuity,
+            year=1990,
+            claim="Lenin built the machine Stalin ran.",
+            quotation="Stalin was a true Leninist",
+            tags=["ideology"],
         )
         cls.cohen_argument = ArgumentFactory(
-            historian=cls.cohen, position=cls.discontinuity, year=1973, claim="Bukharin offered another road.", tags=["nep"],
+            historian=cls.cohen,
+            position=cls.discontinuity,
+            year=1973,
+            claim="Bukharin offered another road.",
+            tags=["nep"],
         )
         cls.trotsky_argument = ArgumentFactory(
-            historian=cls.trotsky, position=cls.discontinuity, year=1936, claim="The bureaucracy betrayed the revolution.",
+            historian=cls.trotsky,
+            position=cls.discontinuity,
+            year=1936,
+            claim="The bureaucracy betrayed the revolution.",
         )
         cls.draft = ArgumentFactory(
             historian=cls.pipes, position=cls.discontinuity, status=Status.DRAFT, claim="An unpublished draft claim."
@@ -45,7 +58,9 @@ class QuestionPageTests(BaseTestCase):
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 200)
         columns = response.context["columns"]
-        self.assertEqual([(position, total) for position, _, total in columns], [(self.continuity, 1), (self.discontinuity, 2)])
+        self.assertEqual(
+            [(position, total) for position, _, total in columns], [(self.continuity, 1), (self.discontinuity, 2)]
+        )
         self.assertEqual(columns[0][1], [self.pipes_argument])
         self.assertEqual(set(columns[1][1]), {self.cohen_argument, self.trotsky_argument})
         self.assertContains(response, "Lenin built the machine Stalin ran.")
@@ -111,7 +126,10 @@ class QuestionPageTests(BaseTestCase):
     def test_long_columns_are_shown_twenty_at_a_time_together(self):
         """Page 2 holds the 21st to 40th argument of every position, in the cards' order,
         and keeps the filters; a position with fewer says so; a bad page falls back."""
-        more = [ArgumentFactory(historian=self.pipes, position=self.continuity, year=1950 + n, tags=["ideology"]) for n in range(44)]
+        more = [
+            ArgumentFactory(historian=self.pipes, position=self.continuity, year=1950 + n, tags=["ideology"])
+            for n in range(44)
+        ]
         ArgumentFactory(historian=self.pipes, position=self.continuity, status=Status.DRAFT, year=1900)
         continuity = sorted([self.pipes_argument, *more], key=lambda a: (a.year, a.pk))
 
@@ -160,8 +178,12 @@ class OtherPagesTests(BaseTestCase):
         cls.work.authors.add(cls.historian)
         cls.question = make_question(title="What drove the terror?", slug="terror")
         cls.argument = ArgumentFactory(
-            historian=cls.historian, position=cls.question.positions.first(), work=cls.work,
-            claim="The archives show Stalin signing the lists.", quotation="signed off on albums", tags=["archives"],
+            historian=cls.historian,
+            position=cls.question.positions.first(),
+            work=cls.work,
+            claim="The archives show Stalin signing the lists.",
+            quotation="signed off on albums",
+            tags=["archives"],
         )
         cls.draft = ArgumentFactory(historian=cls.historian, status=Status.DRAFT, claim="Hidden draft words")
 
@@ -193,7 +215,15 @@ class OtherPagesTests(BaseTestCase):
                 self.assertContains(self.client.get(url), "The archives show Stalin signing the lists.")
 
     def test_unknown_slugs_give_404(self):
-        for name in ["topic-detail", "question-detail", "argument-detail", "historian-detail", "school-detail", "work-detail", "tag-detail"]:
+        for name in [
+            "topic-detail",
+            "question-detail",
+            "argument-detail",
+            "historian-detail",
+            "school-detail",
+            "work-detail",
+            "tag-detail",
+        ]:
             with self.subTest(name=name):
                 response = self.client.get(reverse(f"historiography:{name}", args=["nothing-here"]))
                 self.assertEqual(response.status_code, 404)
@@ -268,7 +298,9 @@ class SearchTests(BaseTestCase):
         super().setUpTestData()
         cls.conquest = HistorianFactory(name="Robert Conquest", slug="robert-conquest")
         cls.famine = ArgumentFactory(
-            historian=cls.conquest, claim="The famine was a deliberate terror.", quotation="harvest of sorrow was man-made"
+            historian=cls.conquest,
+            claim="The famine was a deliberate terror.",
+            quotation="harvest of sorrow was man-made",
         )
         cls.other = ArgumentFactory(claim="Industrial output rose eightfold.", quotation="steel production climbing")
         ArgumentFactory(status=Status.DRAFT, claim="famine draft hidden", quotation="famine")

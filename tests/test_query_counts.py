@@ -1,10 +1,19 @@
 """Each list and comparison page runs a fixed number of queries, whatever the rows."""
+
 from django.urls import reverse
 
 from historiography.models import ArgumentRelation
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, WorkFactory, make_class, make_question
+from .factories import (
+    ArgumentFactory,
+    EstimateFactory,
+    HistorianFactory,
+    SchoolFactory,
+    WorkFactory,
+    make_class,
+    make_question,
+)
 
 
 class QueryCountTests(BaseTestCase):
@@ -16,7 +25,9 @@ class QueryCountTests(BaseTestCase):
         for n in range(count):
             historian = HistorianFactory(schools=schools[: 1 + n % 2])
             arguments.append(
-                ArgumentFactory(historian=historian, position=positions[n % 2], tags=[f"tag-{n % 3}", "shared"], year=1950 + n)
+                ArgumentFactory(
+                    historian=historian, position=positions[n % 2], tags=[f"tag-{n % 3}", "shared"], year=1950 + n
+                )
             )
         for source, target in zip(arguments[1:], arguments[:-1]):
             ArgumentRelation.objects.create(source=source, target=target, kind="rebuts")
@@ -102,13 +113,23 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
         from historiography import services
 
         assignment, users, arguments = make_class(
-            self.instructor, students, also=[self.student], slug=f"class-{students}", title="Debate",
+            self.instructor,
+            students,
+            also=[self.student],
+            slug=f"class-{students}",
+            title="Debate",
             due_at=timezone.now() + timedelta(days=7),
         )
         for user in users:
             submission = services.submission_start(assignment=assignment, student=user)
             services.submission_cite(submission=submission, argument=arguments[0])
-            services.submission_save(submission=submission, version=submission.version, statement="My case in words.", comments={}, removed=set())
+            services.submission_save(
+                submission=submission,
+                version=submission.version,
+                statement="My case in words.",
+                comments={},
+                removed=set(),
+            )
         return assignment
 
     def assert_constant(self, queries, user, url_for):
@@ -138,7 +159,10 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
             with self.subTest(size=size):
                 historian = HistorianFactory(schools=[SchoolFactory()])
                 question = make_question(slug=f"h-{size}")
-                arguments = [ArgumentFactory(historian=historian, position=question.positions.first(), tags=["t"]) for _ in range(size)]
+                arguments = [
+                    ArgumentFactory(historian=historian, position=question.positions.first(), tags=["t"])
+                    for _ in range(size)
+                ]
                 for source in arguments[1:]:
                     ArgumentRelation.objects.create(source=source, target=arguments[0], kind="supports")
                 with self.assertNumQueries(7):
@@ -154,7 +178,9 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                 work = WorkFactory()
                 work.authors.set([HistorianFactory(schools=[SchoolFactory()]) for _ in range(1 + size // 4)])
                 question = make_question(slug=f"w-{size}")
-                arguments = [ArgumentFactory(work=work, position=question.positions.first(), tags=["t"]) for _ in range(size)]
+                arguments = [
+                    ArgumentFactory(work=work, position=question.positions.first(), tags=["t"]) for _ in range(size)
+                ]
                 for source in arguments[1:]:
                     ArgumentRelation.objects.create(source=source, target=arguments[0], kind="rebuts")
                 with self.assertNumQueries(6):

@@ -1,4 +1,5 @@
 """The read replica: anonymous GETs of public pages read from it, nothing else does."""
+
 import os
 import subprocess
 import sys
@@ -58,9 +59,21 @@ class ReplicaTests(BaseTestCase):
             "import django; django.setup(); from django.conf import settings; "
             "print(sorted(settings.DATABASES), settings.DATABASE_ROUTERS, 'config.routers.ReplicaReadsMiddleware' in settings.MIDDLEWARE)"
         )
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_REPLICA_URL": "postgres://reader@replica.internal:5432/historiography"}
-        with_replica = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
-        self.assertEqual(with_replica.stdout.strip(), "['default', 'replica'] ['config.routers.ReplicaRouter'] True", with_replica.stderr)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_REPLICA_URL": "postgres://reader@replica.internal:5432/historiography",
+        }
+        with_replica = subprocess.run(
+            [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+        )
+        self.assertEqual(
+            with_replica.stdout.strip(),
+            "['default', 'replica'] ['config.routers.ReplicaRouter'] True",
+            with_replica.stderr,
+        )
         env.pop("DATABASE_REPLICA_URL")
-        without = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+        without = subprocess.run(
+            [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+        )
         self.assertEqual(without.stdout.strip(), "['default'] [] False", without.stderr)

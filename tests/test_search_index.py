@@ -1,6 +1,7 @@
 """Argument search: what it matches, how PostgreSQL ranks it, and that it goes through the
 GIN indexes of migration 0006 (an expression the index doesn't hold verbatim would
 silently fall back to reading every row)."""
+
 from unittest import skipUnless
 
 from django.db import connection
@@ -16,9 +17,13 @@ on_postgresql = skipUnless(connection.vendor == "postgresql", "PostgreSQL full-t
 class SearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.by_name = ArgumentFactory(historian=HistorianFactory(name="Sheila Fitzpatrick"), claim="Everyday life adapted.")
+        cls.by_name = ArgumentFactory(
+            historian=HistorianFactory(name="Sheila Fitzpatrick"), claim="Everyday life adapted."
+        )
         cls.in_text = ArgumentFactory(claim="Fitzpatrick's critics stressed terror.", quotation="")
-        cls.in_title = ArgumentFactory(work=WorkFactory(title="Stalin's Peasants: Resistance and Survival"), claim="Villages endured.")
+        cls.in_title = ArgumentFactory(
+            work=WorkFactory(title="Stalin's Peasants: Resistance and Survival"), claim="Villages endured."
+        )
         cls.other = ArgumentFactory(claim="Output rose.", quotation="steel")
 
     def search(self, text):

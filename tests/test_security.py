@@ -1,5 +1,6 @@
 """Security: production settings pass Django's deploy check, every page carries a CSP
 without 'unsafe-inline', and text that users and editors write comes out inert."""
+
 import os
 import secrets
 import subprocess
@@ -32,7 +33,11 @@ class DeployCheckTests(BaseTestCase):
         }
         result = subprocess.run(
             [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
@@ -40,7 +45,12 @@ class DeployCheckTests(BaseTestCase):
         env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": "x"}
         env.pop("SECRET_KEY", None)
         result = subprocess.run(
-            [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, "manage.py", "check"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("SECRET_KEY", result.stderr)
@@ -49,7 +59,12 @@ class DeployCheckTests(BaseTestCase):
 class ContentSecurityPolicyTests(BaseTestCase):
     def test_pages_forbid_inline_scripts_and_styles(self):
         question = make_question()
-        for url in [reverse("historiography:home"), question.get_absolute_url(), reverse("login"), reverse("api:topic-list")]:
+        for url in [
+            reverse("historiography:home"),
+            question.get_absolute_url(),
+            reverse("login"),
+            reverse("api:topic-list"),
+        ]:
             with self.subTest(url=url):
                 policy = self.client.get(url)["Content-Security-Policy"]
                 directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
@@ -82,26 +97,45 @@ class EscapingTests(BaseTestCase):
         cls.historian = HistorianFactory(name=f"Evil {IMG}")
         cls.work = WorkFactory(title=f"Title {SCRIPT}", url="javascript:alert(1)")
         cls.argument = ArgumentFactory(
-            historian=cls.historian, work=cls.work, position=cls.question.positions.first(),
-            claim=f"Claim {SCRIPT}", quotation=f"Quote {IMG}", tags=["xss"],
+            historian=cls.historian,
+            work=cls.work,
+            position=cls.question.positions.first(),
+            claim=f"Claim {SCRIPT}",
+            quotation=f"Quote {IMG}",
+            tags=["xss"],
         )
         cls.course = services.course_create(instructor=cls.instructor, title=f"Course {SCRIPT}")
         services.course_join(student=cls.student, code=cls.course.join_code)
         now = timezone.now()
         cls.assignment = services.assignment_create(
-            course=cls.course, question=cls.question, positions=list(cls.question.positions.all()), title=f"Debate {IMG}",
-            instructions=f"Do {SCRIPT}", evidence_minimum=1, opens_at=now - timedelta(days=1), due_at=now + timedelta(days=1),
+            course=cls.course,
+            question=cls.question,
+            positions=list(cls.question.positions.all()),
+            title=f"Debate {IMG}",
+            instructions=f"Do {SCRIPT}",
+            evidence_minimum=1,
+            opens_at=now - timedelta(days=1),
+            due_at=now + timedelta(days=1),
             allocation=Allocation.BY_HAND,
         )
         services.assignment_allocate(assignment=cls.assignment, sides={cls.student: cls.question.positions.first()})
         cls.submission = services.submission_start(assignment=cls.assignment, student=cls.student)
         citation = services.submission_cite(submission=cls.submission, argument=cls.argument)
         services.submission_save(
-            submission=cls.submission, version=cls.submission.version, statement=f"Statement {SCRIPT}",
-            comments={citation.pk: f"Comment {IMG}"}, removed=set(),
+            submission=cls.submission,
+            version=cls.submission.version,
+            statement=f"Statement {SCRIPT}",
+            comments={citation.pk: f"Comment {IMG}"},
+            removed=set(),
         )
         cls.submission.refresh_from_db()
-        services.feedback_save(submission=cls.submission, author=cls.instructor, comment=f"Feedback {SCRIPT}", grade="<img src=x>", release=True)  # grades are 20 characters at most
+        services.feedback_save(
+            submission=cls.submission,
+            author=cls.instructor,
+            comment=f"Feedback {SCRIPT}",
+            grade="<img src=x>",
+            release=True,
+        )  # grades are 20 characters at most
 
     def assert_inert(self, response):
         self.assertEqual(response.status_code, 200)
@@ -112,10 +146,16 @@ class EscapingTests(BaseTestCase):
 
     def test_public_pages(self):
         urls = [
-            self.question.get_absolute_url(), self.argument.get_absolute_url(), self.historian.get_absolute_url(),
-            self.work.get_absolute_url(), reverse("historiography:argument-list"), reverse("historiography:historian-list"),
-            reverse("historiography:tag-detail", args=["xss"]), reverse("historiography:question-handout", args=["xss"]),
-            reverse("historiography:search") + "?q=" + SCRIPT, reverse("historiography:search") + "?q=Claim",
+            self.question.get_absolute_url(),
+            self.argument.get_absolute_url(),
+            self.historian.get_absolute_url(),
+            self.work.get_absolute_url(),
+            reverse("historiography:argument-list"),
+            reverse("historiography:historian-list"),
+            reverse("historiography:tag-detail", args=["xss"]),
+            reverse("historiography:question-handout", args=["xss"]),
+            reverse("historiography:search") + "?q=" + SCRIPT,
+            reverse("historiography:search") + "?q=Claim",
         ]
         for url in urls:
             with self.subTest(url=url):
@@ -126,15 +166,21 @@ class EscapingTests(BaseTestCase):
     def test_classroom_pages(self):
         self.client.force_login(self.instructor)
         for url in [
-            self.course.get_absolute_url(), self.assignment.get_absolute_url(),
-            reverse("historiography:assignment-board", args=[self.assignment.pk]), self.submission.get_absolute_url(),
+            self.course.get_absolute_url(),
+            self.assignment.get_absolute_url(),
+            reverse("historiography:assignment-board", args=[self.assignment.pk]),
+            self.submission.get_absolute_url(),
             reverse("historiography:course-student", args=[self.course.pk, self.student.pk]),
             reverse("historiography:assignment-allocate", args=[self.assignment.pk]),
         ]:
             with self.subTest(url=url, who="instructor"):
                 self.assert_inert(self.client.get(url))
         self.client.force_login(self.student)
-        for url in [self.assignment.get_absolute_url(), reverse("historiography:submission-edit", args=[self.assignment.pk]), reverse("historiography:my-assignments")]:
+        for url in [
+            self.assignment.get_absolute_url(),
+            reverse("historiography:submission-edit", args=[self.assignment.pk]),
+            reverse("historiography:my-assignments"),
+        ]:
             with self.subTest(url=url, who="student"):
                 self.assert_inert(self.client.get(url))
 
@@ -145,7 +191,9 @@ class EscapingTests(BaseTestCase):
                 self.assert_inert(self.client.get(reverse(f"admin:historiography_{model}_changelist")))
 
     def test_the_grades_csv_defuses_formulas(self):
-        services.feedback_save(submission=self.submission, author=self.instructor, comment="", grade="=HYPERLINK(\"x\")", release=True)
+        services.feedback_save(
+            submission=self.submission, author=self.instructor, comment="", grade='=HYPERLINK("x")', release=True
+        )
         self.client.force_login(self.instructor)
         body = self.client.get(reverse("historiography:assignment-grades", args=[self.assignment.pk])).content.decode()
-        self.assertNotIn(',=HYPERLINK', body)
+        self.assertNotIn(",=HYPERLINK", body)

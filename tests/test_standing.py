@@ -1,6 +1,7 @@
 """Where the scholarship stands: the question's state of the debate, positions marked as
 consensus, majority, minority or discredited wherever a position is named, and a
 consensus range drawn as a band behind the estimates."""
+
 from django.urls import reverse
 
 from historiography.charts import PLOT_WIDTH, band_label, estimate_chart, nice_max
@@ -30,7 +31,9 @@ class StandingTestCase(BaseTestCase):
         cls.school = SchoolFactory(slug="totalitarian")
         cls.other_school = SchoolFactory(slug="revisionist")
         cls.conquest = HistorianFactory(name="Robert Conquest", slug="robert-conquest", schools=[cls.school])
-        cls.wheatcroft = HistorianFactory(name="Stephen Wheatcroft", slug="stephen-wheatcroft", schools=[cls.other_school])
+        cls.wheatcroft = HistorianFactory(
+            name="Stephen Wheatcroft", slug="stephen-wheatcroft", schools=[cls.other_school]
+        )
         ArgumentFactory(historian=cls.conquest, position=cls.high)
         ArgumentFactory(historian=cls.wheatcroft, position=cls.archival)
 
@@ -38,7 +41,10 @@ class StandingTestCase(BaseTestCase):
 class QuestionPageStandingTests(StandingTestCase):
     def test_it_shows_the_state_of_the_debate_with_its_source(self):
         response = self.client.get(self.question.get_absolute_url())
-        self.assertContains(response, "<strong>Where the scholarship stands: Consensus.</strong> Consensus on a range: 002_x.txt gives 6–20 million.")
+        self.assertContains(
+            response,
+            "<strong>Where the scholarship stands: Consensus.</strong> Consensus on a range: 002_x.txt gives 6–20 million.",
+        )
         self.assertContains(response, "Source: 002_x.txt, “Total Death Toll Estimates”.")
 
     def test_each_marked_position_has_a_badge_in_words_and_its_note(self):
@@ -64,23 +70,50 @@ class QuestionPageStandingTests(StandingTestCase):
 
 class ComparisonStandingTests(StandingTestCase):
     def test_the_schools_matrix_marks_positions(self):
-        response = self.client.get(reverse("historiography:compare-schools"), {"school": ["totalitarian", "revisionist"]})
-        self.assertContains(response, '<strong>Side 1</strong> <span class="standing standing-minority">Minority view</span>')
-        self.assertContains(response, '<strong>Side 2</strong> <span class="standing standing-consensus">Scholarly consensus</span>')
+        response = self.client.get(
+            reverse("historiography:compare-schools"), {"school": ["totalitarian", "revisionist"]}
+        )
+        self.assertContains(
+            response, '<strong>Side 1</strong> <span class="standing standing-minority">Minority view</span>'
+        )
+        self.assertContains(
+            response, '<strong>Side 2</strong> <span class="standing standing-consensus">Scholarly consensus</span>'
+        )
 
     def test_the_historians_comparison_marks_positions(self):
-        response = self.client.get(reverse("historiography:compare-historians"), {"historian": ["robert-conquest", "stephen-wheatcroft"]})
-        self.assertContains(response, '<strong>Side 1</strong> <span class="standing standing-minority">Minority view</span>')
-        self.assertContains(response, '<strong>Side 2</strong> <span class="standing standing-consensus">Scholarly consensus</span>')
+        response = self.client.get(
+            reverse("historiography:compare-historians"), {"historian": ["robert-conquest", "stephen-wheatcroft"]}
+        )
+        self.assertContains(
+            response, '<strong>Side 1</strong> <span class="standing standing-minority">Minority view</span>'
+        )
+        self.assertContains(
+            response, '<strong>Side 2</strong> <span class="standing standing-consensus">Scholarly consensus</span>'
+        )
 
 
 class ConsensusBandTests(StandingTestCase):
     def make_estimates(self):
-        conquest = EstimateFactory(question=self.question, measure="Total deaths", source="Conquest", low=20_000_000, high=20_000_000, basis=Basis.PRE_ARCHIVAL)
-        snyder = EstimateFactory(question=self.question, measure="Total deaths", source="Snyder", low=6_000_000, high=6_000_000)
+        conquest = EstimateFactory(
+            question=self.question,
+            measure="Total deaths",
+            source="Conquest",
+            low=20_000_000,
+            high=20_000_000,
+            basis=Basis.PRE_ARCHIVAL,
+        )
+        snyder = EstimateFactory(
+            question=self.question, measure="Total deaths", source="Snyder", low=6_000_000, high=6_000_000
+        )
         consensus = EstimateFactory(
-            question=self.question, measure="Total deaths", source="Scholarly consensus as reported in 002_x.txt",
-            low=6_000_000, high=20_000_000, is_consensus=True, source_document="002_x.txt", source_section="Totals",
+            question=self.question,
+            measure="Total deaths",
+            source="Scholarly consensus as reported in 002_x.txt",
+            low=6_000_000,
+            high=20_000_000,
+            is_consensus=True,
+            source_document="002_x.txt",
+            source_section="Totals",
         )
         return conquest, snyder, consensus
 
@@ -115,8 +148,13 @@ class ConsensusBandTests(StandingTestCase):
         self.assertLess(html.index('class="consensus-band"'), html.index('class="bar '))  # drawn behind the bars
         self.assertIn(">Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)</text>", html)
         self.assertIn("A shaded band with dashed edges, behind the bars and labelled “Consensus range”", html)  # <desc>
-        self.assertIn("Shaded band with dashed edges: the consensus range a source document reports", html)  # figcaption
-        self.assertIn('<strong class="standing standing-consensus">Consensus range</strong> Scholarly consensus as reported in 002_x.txt', html)  # table
+        self.assertIn(
+            "Shaded band with dashed edges: the consensus range a source document reports", html
+        )  # figcaption
+        self.assertIn(
+            '<strong class="standing standing-consensus">Consensus range</strong> Scholarly consensus as reported in 002_x.txt',
+            html,
+        )  # table
 
     def test_a_chart_without_a_consensus_says_nothing_of_bands(self):
         EstimateFactory(question=self.question, measure="Total deaths", source="Conquest")

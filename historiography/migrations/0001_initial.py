@@ -6,228 +6,457 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Historian',
+            name="Historian",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('sort_name', models.CharField(help_text="e.g. 'Conquest, Robert'.", max_length=200)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('born', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('died', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('role', models.CharField(choices=[('historian', 'Historian'), ('biographer', 'Biographer'), ('participant', 'Participant'), ('commentator', 'Commentator'), ('official', 'Official source')], default='historian', max_length=20)),
-                ('bio', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("sort_name", models.CharField(help_text="e.g. 'Conquest, Robert'.", max_length=200)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("born", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("died", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("historian", "Historian"),
+                            ("biographer", "Biographer"),
+                            ("participant", "Participant"),
+                            ("commentator", "Commentator"),
+                            ("official", "Official source"),
+                        ],
+                        default="historian",
+                        max_length=20,
+                    ),
+                ),
+                ("bio", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['sort_name'],
+                "ordering": ["sort_name"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=100)),
-                ('summary', models.TextField(blank=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=100)),
+                ("summary", models.TextField(blank=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['question', 'order', 'label'],
+                "ordering": ["question", "order", "label"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('background', models.TextField(blank=True, help_text='What students need to know before reading the arguments.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('standing', models.CharField(choices=[('consensus', 'Consensus'), ('majority', 'Majority view'), ('contested', 'Contested'), ('open', 'Open')], default='contested', max_length=20)),
-                ('standing_basis', models.TextField(blank=True, help_text='Why the debate stands where it does, with sources.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "background",
+                    models.TextField(blank=True, help_text="What students need to know before reading the arguments."),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "standing",
+                    models.CharField(
+                        choices=[
+                            ("consensus", "Consensus"),
+                            ("majority", "Majority view"),
+                            ("contested", "Contested"),
+                            ("open", "Open"),
+                        ],
+                        default="contested",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "standing_basis",
+                    models.TextField(blank=True, help_text="Why the debate stands where it does, with sources."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")], default="draft", max_length=10
+                    ),
+                ),
             ],
             options={
-                'ordering': ['topic', 'order', 'title'],
+                "ordering": ["topic", "order", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Argument',
+            name="Argument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('claim', models.TextField(help_text="One sentence in the editors' words.")),
-                ('quotation', models.TextField(blank=True, help_text='Verbatim from the source, or empty.')),
-                ('locator', models.CharField(blank=True, help_text='Page, chapter or section in the work.', max_length=100)),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='When the argument was made.', null=True)),
-                ('source_document', models.CharField(help_text='The seed document the argument comes from.', max_length=200)),
-                ('source_section', models.CharField(help_text='Its section in that document.', max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('historian', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arguments', to='historiography.historian')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arguments', to='historiography.position')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("claim", models.TextField(help_text="One sentence in the editors' words.")),
+                ("quotation", models.TextField(blank=True, help_text="Verbatim from the source, or empty.")),
+                (
+                    "locator",
+                    models.CharField(blank=True, help_text="Page, chapter or section in the work.", max_length=100),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, help_text="When the argument was made.", null=True),
+                ),
+                (
+                    "source_document",
+                    models.CharField(help_text="The seed document the argument comes from.", max_length=200),
+                ),
+                ("source_section", models.CharField(help_text="Its section in that document.", max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")], default="draft", max_length=10
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "historian",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arguments",
+                        to="historiography.historian",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arguments",
+                        to="historiography.position",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position__order', 'year', 'pk'],
-            },
-        ),
-        migrations.AddField(
-            model_name='position',
-            name='question',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='historiography.question'),
-        ),
-        migrations.CreateModel(
-            name='School',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('active_from', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('active_to', models.PositiveSmallIntegerField(blank=True, help_text='Empty while still active.', null=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-            ],
-            options={
-                'ordering': ['order', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('active_from__isnull', True), ('active_to__isnull', True), ('active_from__lte', models.F('active_to')), _connector='OR'), name='school_active_years_ordered')],
-            },
-        ),
-        migrations.AddField(
-            model_name='historian',
-            name='schools',
-            field=models.ManyToManyField(blank=True, related_name='historians', to='historiography.school'),
-        ),
-        migrations.CreateModel(
-            name='TaggedArgument',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='historiography.argument')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
-            ],
-            options={
-                'ordering': ['tag__name'],
-            },
-        ),
-        migrations.AddField(
-            model_name='argument',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='historiography.TaggedArgument', to='taggit.Tag', verbose_name='Tags'),
-        ),
-        migrations.CreateModel(
-            name='Topic',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('summary', models.TextField(blank=True)),
-                ('period_start', models.PositiveSmallIntegerField(blank=True, help_text='First year covered.', null=True)),
-                ('period_end', models.PositiveSmallIntegerField(blank=True, help_text='Last year covered.', null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-            ],
-            options={
-                'ordering': ['title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('period_start__isnull', True), ('period_end__isnull', True), ('period_start__lte', models.F('period_end')), _connector='OR'), name='topic_period_ordered')],
-            },
-        ),
-        migrations.AddField(
-            model_name='question',
-            name='topic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='historiography.topic'),
-        ),
-        migrations.CreateModel(
-            name='Work',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('book', 'Book'), ('article', 'Article'), ('chapter', 'Chapter'), ('speech', 'Speech'), ('interview', 'Interview'), ('report', 'Report'), ('document', 'Document'), ('web', 'Web page')], default='book', max_length=20)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True)),
-                ('authors', models.ManyToManyField(blank=True, related_name='works', to='historiography.historian')),
-            ],
-            options={
-                'ordering': ['year', 'title'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Estimate',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('measure', models.CharField(help_text="What is counted, e.g. 'Total deaths under Stalin'.", max_length=200)),
-                ('source', models.CharField(help_text='Who gives the figure, as the seed names it.', max_length=200)),
-                ('low', models.PositiveBigIntegerField()),
-                ('high', models.PositiveBigIntegerField()),
-                ('unit', models.CharField(default='people', max_length=50)),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='When the estimate was made.', null=True)),
-                ('basis', models.CharField(choices=[('pre_archival', 'Pre-archival'), ('post_archival', 'Post-archival'), ('official', 'Official records'), ('demographic', 'Demographic'), ('other', 'Other')], default='other', max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('source_document', models.CharField(max_length=200)),
-                ('source_section', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('historian', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='estimates', to='historiography.historian')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='estimates', to='historiography.question')),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='estimates', to='historiography.work')),
-            ],
-            options={
-                'ordering': ['question', 'measure', 'low', 'high'],
+                "ordering": ["position__order", "year", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='argument',
-            name='work',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='arguments', to='historiography.work'),
+            model_name="position",
+            name="question",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="positions", to="historiography.question"
+            ),
         ),
         migrations.CreateModel(
-            name='ArgumentRelation',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rebuts', 'rebuts'), ('supports', 'supports'), ('qualifies', 'qualifies')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outgoing_relations', to='historiography.argument')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incoming_relations', to='historiography.argument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("active_from", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "active_to",
+                    models.PositiveSmallIntegerField(blank=True, help_text="Empty while still active.", null=True),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['kind', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('source', 'target', 'kind'), name='argument_relation_unique'), models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='argument_relation_not_self')],
+                "ordering": ["order", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("active_from__isnull", True),
+                            ("active_to__isnull", True),
+                            ("active_from__lte", models.F("active_to")),
+                            _connector="OR",
+                        ),
+                        name="school_active_years_ordered",
+                    )
+                ],
+            },
+        ),
+        migrations.AddField(
+            model_name="historian",
+            name="schools",
+            field=models.ManyToManyField(blank=True, related_name="historians", to="historiography.school"),
+        ),
+        migrations.CreateModel(
+            name="TaggedArgument",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="historiography.argument",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["tag__name"],
+            },
+        ),
+        migrations.AddField(
+            model_name="argument",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="historiography.TaggedArgument",
+                to="taggit.Tag",
+                verbose_name="Tags",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Topic",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "period_start",
+                    models.PositiveSmallIntegerField(blank=True, help_text="First year covered.", null=True),
+                ),
+                ("period_end", models.PositiveSmallIntegerField(blank=True, help_text="Last year covered.", null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")], default="draft", max_length=10
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("period_start__isnull", True),
+                            ("period_end__isnull", True),
+                            ("period_start__lte", models.F("period_end")),
+                            _connector="OR",
+                        ),
+                        name="topic_period_ordered",
+                    )
+                ],
+            },
+        ),
+        migrations.AddField(
+            model_name="question",
+            name="topic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="questions", to="historiography.topic"
+            ),
+        ),
+        migrations.CreateModel(
+            name="Work",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("book", "Book"),
+                            ("article", "Article"),
+                            ("chapter", "Chapter"),
+                            ("speech", "Speech"),
+                            ("interview", "Interview"),
+                            ("report", "Report"),
+                            ("document", "Document"),
+                            ("web", "Web page"),
+                        ],
+                        default="book",
+                        max_length=20,
+                    ),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("url", models.URLField(blank=True)),
+                ("authors", models.ManyToManyField(blank=True, related_name="works", to="historiography.historian")),
+            ],
+            options={
+                "ordering": ["year", "title"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Estimate",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "measure",
+                    models.CharField(help_text="What is counted, e.g. 'Total deaths under Stalin'.", max_length=200),
+                ),
+                ("source", models.CharField(help_text="Who gives the figure, as the seed names it.", max_length=200)),
+                ("low", models.PositiveBigIntegerField()),
+                ("high", models.PositiveBigIntegerField()),
+                ("unit", models.CharField(default="people", max_length=50)),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, help_text="When the estimate was made.", null=True),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("pre_archival", "Pre-archival"),
+                            ("post_archival", "Post-archival"),
+                            ("official", "Official records"),
+                            ("demographic", "Demographic"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("source_document", models.CharField(max_length=200)),
+                ("source_section", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")], default="draft", max_length=10
+                    ),
+                ),
+                (
+                    "historian",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="estimates",
+                        to="historiography.historian",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="estimates",
+                        to="historiography.question",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="estimates",
+                        to="historiography.work",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["question", "measure", "low", "high"],
+            },
+        ),
+        migrations.AddField(
+            model_name="argument",
+            name="work",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="arguments",
+                to="historiography.work",
+            ),
+        ),
+        migrations.CreateModel(
+            name="ArgumentRelation",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rebuts", "rebuts"), ("supports", "supports"), ("qualifies", "qualifies")],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outgoing_relations",
+                        to="historiography.argument",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incoming_relations",
+                        to="historiography.argument",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["kind", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("source", "target", "kind"), name="argument_relation_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("source", models.F("target")), _negated=True),
+                        name="argument_relation_not_self",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('question', 'slug'), name='position_slug_unique_per_question'),
+            model_name="position",
+            constraint=models.UniqueConstraint(fields=("question", "slug"), name="position_slug_unique_per_question"),
         ),
         migrations.AddConstraint(
-            model_name='historian',
-            constraint=models.CheckConstraint(condition=models.Q(('born__isnull', True), ('died__isnull', True), ('born__lte', models.F('died')), _connector='OR'), name='historian_born_before_died'),
+            model_name="historian",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("born__isnull", True), ("died__isnull", True), ("born__lte", models.F("died")), _connector="OR"
+                ),
+                name="historian_born_before_died",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taggedargument',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='argument_tag_unique'),
+            model_name="taggedargument",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="argument_tag_unique"),
         ),
         migrations.AddConstraint(
-            model_name='estimate',
-            constraint=models.CheckConstraint(condition=models.Q(('low__lte', models.F('high'))), name='estimate_low_le_high'),
+            model_name="estimate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("low__lte", models.F("high"))), name="estimate_low_le_high"
+            ),
         ),
         migrations.AddIndex(
-            model_name='argument',
-            index=models.Index(fields=['status', 'year'], name='historiogra_status_b98084_idx'),
+            model_name="argument",
+            index=models.Index(fields=["status", "year"], name="historiogra_status_b98084_idx"),
         ),
         migrations.AddConstraint(
-            model_name='argument',
-            constraint=models.CheckConstraint(condition=models.Q(('year__isnull', True), models.Q(('year__gte', 1800), ('year__lte', 2100)), _connector='OR'), name='argument_year_plausible'),
+            model_name="argument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("year__isnull", True), models.Q(("year__gte", 1800), ("year__lte", 2100)), _connector="OR"
+                ),
+                name="argument_year_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='argument',
-            constraint=models.CheckConstraint(condition=models.Q(('source_document', ''), _negated=True), name='argument_has_source_document'),
+            model_name="argument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source_document", ""), _negated=True), name="argument_has_source_document"
+            ),
         ),
     ]

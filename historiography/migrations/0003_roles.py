@@ -1,20 +1,49 @@
 """The three roles as groups with their permissions. Editors curate the scholarship in
 the admin; instructors and students work through the site, where access is scoped by
 course (historiography/access.py), so their groups carry only what they may do there."""
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-SCHOLARSHIP = ["topic", "school", "historian", "work", "question", "position", "argument", "argumentrelation", "estimate", "taggedargument"]
+SCHOLARSHIP = [
+    "topic",
+    "school",
+    "historian",
+    "work",
+    "question",
+    "position",
+    "argument",
+    "argumentrelation",
+    "estimate",
+    "taggedargument",
+]
 ROLES = {
     "Editor": [(model, action) for model in SCHOLARSHIP for action in ("add", "change", "delete", "view")]
     + [("tag", action) for action in ("add", "change", "delete", "view")],
     "Instructor": [
-        ("course", "add"), ("course", "change"), ("course", "view"),
-        ("assignment", "add"), ("assignment", "change"), ("assignment", "view"),
-        ("sideallocation", "add"), ("sideallocation", "change"), ("sideallocation", "view"),
-        ("submission", "view"), ("feedback", "add"), ("feedback", "change"), ("feedback", "view"),
+        ("course", "add"),
+        ("course", "change"),
+        ("course", "view"),
+        ("assignment", "add"),
+        ("assignment", "change"),
+        ("assignment", "view"),
+        ("sideallocation", "add"),
+        ("sideallocation", "change"),
+        ("sideallocation", "view"),
+        ("submission", "view"),
+        ("feedback", "add"),
+        ("feedback", "change"),
+        ("feedback", "view"),
     ],
-    "Student": [("course", "view"), ("assignment", "view"), ("submission", "add"), ("submission", "change"), ("citation", "add"), ("citation", "change"), ("citation", "delete")],
+    "Student": [
+        ("course", "view"),
+        ("assignment", "view"),
+        ("submission", "add"),
+        ("submission", "change"),
+        ("citation", "add"),
+        ("citation", "change"),
+        ("citation", "delete"),
+    ],
 }
 
 
@@ -28,7 +57,9 @@ def create_roles(apps, schema_editor):
     for name, grants in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         codenames = [f"{action}_{model}" for model, action in grants]
-        group.permissions.set(Permission.objects.filter(codename__in=codenames, content_type__app_label__in=["historiography", "taggit"]))
+        group.permissions.set(
+            Permission.objects.filter(codename__in=codenames, content_type__app_label__in=["historiography", "taggit"])
+        )
 
 
 def remove_roles(apps, schema_editor):

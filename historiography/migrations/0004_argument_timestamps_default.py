@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('historiography', '0003_roles'),
+        ("historiography", "0003_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='argument',
-            name='created',
+            model_name="argument",
+            name="created",
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='argument',
-            name='updated',
+            model_name="argument",
+            name="updated",
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
         ),
     ]

@@ -17,129 +17,211 @@ def peer_visibility_to_board_open(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('historiography', '0004_argument_timestamps_default'),
+        ("historiography", "0004_argument_timestamps_default"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DebateGroup',
+            name="DebateGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['assignment', 'number'],
+                "ordering": ["assignment", "number"],
             },
         ),
         migrations.AlterModelOptions(
-            name='submission',
-            options={'ordering': ['phase', 'position__order', 'student__username']},
+            name="submission",
+            options={"ordering": ["phase", "position__order", "student__username"]},
         ),
         migrations.RemoveConstraint(
-            model_name='submission',
-            name='submission_one_per_student',
+            model_name="submission",
+            name="submission_one_per_student",
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='anonymous_peers',
-            field=models.BooleanField(default=False, help_text='Classmates see each other as “Classmate 1, 2…”; instructors always see names.'),
+            model_name="assignment",
+            name="anonymous_peers",
+            field=models.BooleanField(
+                default=False, help_text="Classmates see each other as “Classmate 1, 2…”; instructors always see names."
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='consensus_due_at',
-            field=models.DateTimeField(blank=True, help_text='Controversy only: the deadline of phase 3, the joint consensus.', null=True),
+            model_name="assignment",
+            name="consensus_due_at",
+            field=models.DateTimeField(
+                blank=True, help_text="Controversy only: the deadline of phase 3, the joint consensus.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='mode',
-            field=models.CharField(choices=[('debate', 'Debate: each student argues one side'), ('controversy', 'Structured Academic Controversy: argue, swap sides, then write a consensus')], default='debate', max_length=20),
+            model_name="assignment",
+            name="mode",
+            field=models.CharField(
+                choices=[
+                    ("debate", "Debate: each student argues one side"),
+                    ("controversy", "Structured Academic Controversy: argue, swap sides, then write a consensus"),
+                ],
+                default="debate",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='peer_visibility',
-            field=models.CharField(choices=[('instructors', 'Only the instructors'), ('after_submitting', 'Classmates, once they have submitted their own'), ('after_deadline', 'Classmates, after the deadline')], default='instructors', help_text='Who reads the submitted cases on the class board. Drafts are never shown to classmates.', max_length=20),
+            model_name="assignment",
+            name="peer_visibility",
+            field=models.CharField(
+                choices=[
+                    ("instructors", "Only the instructors"),
+                    ("after_submitting", "Classmates, once they have submitted their own"),
+                    ("after_deadline", "Classmates, after the deadline"),
+                ],
+                default="instructors",
+                help_text="Who reads the submitted cases on the class board. Drafts are never shown to classmates.",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='swap_due_at',
-            field=models.DateTimeField(blank=True, help_text='Controversy only: the deadline of phase 2, arguing the other side.', null=True),
+            model_name="assignment",
+            name="swap_due_at",
+            field=models.DateTimeField(
+                blank=True, help_text="Controversy only: the deadline of phase 2, arguing the other side.", null=True
+            ),
         ),
         migrations.RunPython(board_open_to_peer_visibility, peer_visibility_to_board_open),
         migrations.RemoveField(
-            model_name='assignment',
-            name='board_open',
+            model_name="assignment",
+            name="board_open",
         ),
         migrations.AddField(
-            model_name='estimate',
-            name='is_consensus',
-            field=models.BooleanField(default=False, help_text="The range the scholarship broadly accepts, as a seed reports it: drawn as a band behind the sources' bars."),
+            model_name="estimate",
+            name="is_consensus",
+            field=models.BooleanField(
+                default=False,
+                help_text="The range the scholarship broadly accepts, as a seed reports it: drawn as a band behind the sources' bars.",
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='standing',
-            field=models.CharField(blank=True, choices=[('consensus', 'Scholarly consensus'), ('majority', 'Majority view'), ('minority', 'Minority view'), ('discredited', 'Discredited')], help_text='Leave empty unless the seeds say where it stands.', max_length=20),
+            model_name="position",
+            name="standing",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("consensus", "Scholarly consensus"),
+                    ("majority", "Majority view"),
+                    ("minority", "Minority view"),
+                    ("discredited", "Discredited"),
+                ],
+                help_text="Leave empty unless the seeds say where it stands.",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='standing_note',
-            field=models.TextField(blank=True, help_text='Why it stands there, naming the source.'),
+            model_name="position",
+            name="standing_note",
+            field=models.TextField(blank=True, help_text="Why it stands there, naming the source."),
         ),
         migrations.AddField(
-            model_name='question',
-            name='standing_source_document',
-            field=models.CharField(blank=True, help_text='The seed document the state of the debate is drawn from.', max_length=200),
+            model_name="question",
+            name="standing_source_document",
+            field=models.CharField(
+                blank=True, help_text="The seed document the state of the debate is drawn from.", max_length=200
+            ),
         ),
         migrations.AddField(
-            model_name='question',
-            name='standing_source_section',
-            field=models.CharField(blank=True, help_text='Its section(s) in that document.', max_length=300),
+            model_name="question",
+            name="standing_source_section",
+            field=models.CharField(blank=True, help_text="Its section(s) in that document.", max_length=300),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='phase',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'Argue your side'), (2, 'Swap: argue the other side'), (3, 'Consensus')], default=1),
+            model_name="submission",
+            name="phase",
+            field=models.PositiveSmallIntegerField(
+                choices=[(1, "Argue your side"), (2, "Swap: argue the other side"), (3, "Consensus")], default=1
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='position',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='historiography.position'),
+            model_name="submission",
+            name="position",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="submissions",
+                to="historiography.position",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('mode', 'debate'), models.Q(('consensus_due_at__gt', models.F('swap_due_at')), ('swap_due_at__gt', models.F('due_at'))), _connector='OR'), name='assignment_controversy_phases_ordered'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mode", "debate"),
+                    models.Q(
+                        ("consensus_due_at__gt", models.F("swap_due_at")), ("swap_due_at__gt", models.F("due_at"))
+                    ),
+                    _connector="OR",
+                ),
+                name="assignment_controversy_phases_ordered",
+            ),
         ),
         migrations.AddField(
-            model_name='debategroup',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='historiography.assignment'),
+            model_name="debategroup",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="groups", to="historiography.assignment"
+            ),
         ),
         migrations.AddField(
-            model_name='sideallocation',
-            name='group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='allocations', to='historiography.debategroup'),
+            model_name="sideallocation",
+            name="group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="allocations",
+                to="historiography.debategroup",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='historiography.debategroup'),
+            model_name="submission",
+            name="group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="submissions",
+                to="historiography.debategroup",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('assignment', 'student', 'phase'), name='submission_one_per_student_phase'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "student", "phase"), name="submission_one_per_student_phase"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(condition=models.Q(('group__isnull', False)), fields=('assignment', 'group', 'phase'), name='submission_one_per_group_phase'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("group__isnull", False)),
+                fields=("assignment", "group", "phase"),
+                name="submission_one_per_group_phase",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('group__isnull', False), ('phase', 3), ('position__isnull', True)), models.Q(('group__isnull', True), ('phase__in', [1, 2]), ('position__isnull', False)), _connector='OR'), name='submission_side_or_group'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("group__isnull", False), ("phase", 3), ("position__isnull", True)),
+                    models.Q(("group__isnull", True), ("phase__in", [1, 2]), ("position__isnull", False)),
+                    _connector="OR",
+                ),
+                name="submission_side_or_group",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='debategroup',
-            constraint=models.UniqueConstraint(fields=('assignment', 'number'), name='group_number_unique_per_assignment'),
+            model_name="debategroup",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "number"), name="group_number_unique_per_assignment"
+            ),
         ),
     ]

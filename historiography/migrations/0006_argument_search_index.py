@@ -10,6 +10,7 @@ reads it. Names and titles are short and only looked up, so an expression index 
 The expressions must stay identical to those in historiography/search.py: PostgreSQL
 uses an expression index only for the very same expression.
 """
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations

@@ -5,24 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('historiography', '0006_argument_search_index'),
+        ("historiography", "0006_argument_search_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('label', models.CharField(help_text="A few words, shown on the timeline, e.g. 'Archives open'.", max_length=40)),
-                ('description', models.CharField(blank=True, help_text='One sentence for screen readers and the legend.', max_length=300)),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='historiography.topic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="A few words, shown on the timeline, e.g. 'Archives open'.", max_length=40
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True, help_text="One sentence for screen readers and the legend.", max_length=300
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="historiography.topic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['topic', 'year', 'label'],
-                'constraints': [models.UniqueConstraint(fields=('topic', 'year', 'label'), name='milestone_unique_per_topic'), models.CheckConstraint(condition=models.Q(('year__gte', 1000), ('year__lte', 2100)), name='milestone_year_plausible')],
+                "ordering": ["topic", "year", "label"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("topic", "year", "label"), name="milestone_unique_per_topic"),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1000), ("year__lte", 2100)), name="milestone_year_plausible"
+                    ),
+                ],
             },
         ),
     ]

@@ -1,4 +1,5 @@
 """Sign-up with a course join code, and the user's time zone."""
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import transaction
@@ -35,7 +36,9 @@ def set_timezone(request):
         request.session["timezone"] = form.cleaned_data["timezone"]
         messages.success(request, f"Times are now shown in {form.cleaned_data['timezone']}.")
         next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(next_url)
         return redirect("historiography:home")
     return render(request, "registration/timezone.html", {"form": form, "next": request.GET.get("next", "")})

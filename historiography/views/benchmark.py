@@ -1,5 +1,6 @@
 """The baseline of `make bench`: the least a Django page costs on this server (the whole
 middleware stack and a small template, no database). Routed only when BENCHMARK is on."""
+
 from django.shortcuts import render
 
 

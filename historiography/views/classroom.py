@@ -1,5 +1,6 @@
 """The classroom: courses, debate assignments, sides, submissions, the board, grades.
 Every object comes through historiography/access.py, scoped to the user."""
+
 import csv
 import hashlib
 from collections import defaultdict
@@ -13,8 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import services
-from .. import access
+from .. import access, services
 from ..access import check_board, get_assignment, get_course, get_submission, is_instructor
 from ..forms import AssignmentForm, CourseForm, FeedbackForm, GroupSizeForm, JoinForm, SubmissionForm
 from ..models import (
@@ -38,9 +38,13 @@ DUE_SOON_HOURS = 48
 
 @login_required
 def course_list(request):
-    courses = Course.objects.for_user(request.user).annotate(
-        student_count=Count("enrollments", distinct=True), assignment_count=Count("assignments", distinct=True)
-    ).order_by("-created")
+    courses = (
+        Course.objects.for_user(request.user)
+        .annotate(
+            student_count=Count("enrollments", distinct=True), assignment_count=Count("assignments", distinct=True)
+        )
+        .order_by("-created")
+    )
     return render(
         request,
         "historiography/course_list.html",
@@ -83,7 +87,13 @@ def course_detail(request, pk):
     return render(
         request,
         "historiography/course_detail.html",
-        {"course": course, "teaches": teaches, "assignments": assignments, "enrollments": enrollments, "now": timezone.now()},
+        {
+            "course": course,
+            "teaches": teaches,
+            "assignments": assignments,
+            "enrollments": enrollments,
+            "now": timezone.now(),
+        },
     )
 
 
@@ -98,11 +108,19 @@ def course_update(request, pk):
     elif action in ("open", "close"):
         course.joining_open = action == "open"
         course.save(update_fields=["joining_open"])
-        messages.success(request, "Joining is open." if course.joining_open else "Joining is closed: the code no longer admits anyone.")
+        messages.success(
+            request,
+            "Joining is open." if course.joining_open else "Joining is closed: the code no longer admits anyone.",
+        )
     elif action == "remove":
-        enrollment = get_object_or_404(Enrollment.objects.select_related("student"), course=course, student_id=request.POST.get("student"))
+        enrollment = get_object_or_404(
+            Enrollment.objects.select_related("student"), course=course, student_id=request.POST.get("student")
+        )
         services.course_remove_student(course=course, student=enrollment.student)
-        messages.success(request, f"{enrollment.student.get_full_name() or enrollment.student.username} was removed from the course. Their submissions are kept.")
+        messages.success(
+            request,
+            f"{enrollment.student.get_full_name() or enrollment.student.username} was removed from the course. Their submissions are kept.",
+        )
     else:
         messages.error(request, "Unknown action.")
     return redirect(course)
@@ -127,7 +145,12 @@ def assignment_create(request, pk):
         except ServiceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Assignment created. Now allocate the sides." if assignment.allocation != Allocation.STUDENT_CHOICE else "Assignment created. Students choose their sides.")
+            messages.success(
+                request,
+                "Assignment created. Now allocate the sides."
+                if assignment.allocation != Allocation.STUDENT_CHOICE
+                else "Assignment created. Students choose their sides.",
+            )
             return redirect(assignment)
     return render(request, "historiography/assignment_form.html", {"form": form, "course": course})
 
@@ -145,12 +168,18 @@ def assignment_edit(request, pk):
         else:
             messages.success(request, "Assignment saved.")
             return redirect(assignment)
-    return render(request, "historiography/assignment_form.html", {"form": form, "course": assignment.course, "assignment": assignment})
+    return render(
+        request,
+        "historiography/assignment_form.html",
+        {"form": form, "course": assignment.course, "assignment": assignment},
+    )
 
 
 def _status_for(submission):
     """not started / draft / submitted / late, for the board and the CSV."""
-    if submission is None or (not submission.is_submitted and not submission.statement and not submission.citation_count):
+    if submission is None or (
+        not submission.is_submitted and not submission.statement and not submission.citation_count
+    ):
         return "not started"
     if submission.is_submitted:
         return "late" if submission.is_late else "submitted"
@@ -165,12 +194,14 @@ def my_assignments(request):
         Assignment.objects.filter(course__enrollments__student=request.user)
         .select_related("course", "question")
         .prefetch_related(
-            Prefetch("allocations", queryset=SideAllocation.objects.filter(student=request.user).select_related("position"), to_attr="my_allocations"),
+            Prefetch(
+                "allocations",
+                queryset=SideAllocation.objects.filter(student=request.user).select_related("position"),
+                to_attr="my_allocations",
+            ),
             Prefetch(
                 "submissions",
-                queryset=Submission.objects.of_student(request.user)
-                .select_related("feedback")
-                .order_by("phase"),
+                queryset=Submission.objects.of_student(request.user).select_related("feedback").order_by("phase"),
                 to_attr="my_submissions",
             ),
         )
@@ -246,21 +277,25 @@ def _phase_rows(assignment, now, submissions=None):
     rows = []
     for phase in assignment.phases:
         opens, due = assignment.phase_window(phase)
-        rows.append({
-            "phase": phase,
-            "label": Phase(phase).label,
-            "opens": opens,
-            "due": due,
-            "state": "ended" if now > due else ("running" if now >= opens else "not started"),
-            "submission": (submissions or {}).get(phase),
-        })
+        rows.append(
+            {
+                "phase": phase,
+                "label": Phase(phase).label,
+                "opens": opens,
+                "due": due,
+                "state": "ended" if now > due else ("running" if now >= opens else "not started"),
+                "submission": (submissions or {}).get(phase),
+            }
+        )
     return rows
 
 
 def _assignment_student_view(request, assignment):
     now = timezone.now()
     allocation = (
-        SideAllocation.objects.filter(assignment=assignment, student=request.user).select_related("position", "group").first()
+        SideAllocation.objects.filter(assignment=assignment, student=request.user)
+        .select_related("position", "group")
+        .first()
     )
     submissions = {
         s.phase: s
@@ -280,12 +315,15 @@ def _assignment_student_view(request, assignment):
     group_members = []
     if allocation and allocation.group_id:
         group_members = [
-            a.student for a in SideAllocation.objects.filter(group_id=allocation.group_id).select_related("student", "position")
+            a.student
+            for a in SideAllocation.objects.filter(group_id=allocation.group_id).select_related("student", "position")
         ]
     side_now = None
     if allocation:
-        side_now = allocation.position if phase == Phase.ARGUE else (
-            services.swapped_side(assignment, allocation.position) if phase == Phase.SWAP else None
+        side_now = (
+            allocation.position
+            if phase == Phase.ARGUE
+            else (services.swapped_side(assignment, allocation.position) if phase == Phase.SWAP else None)
         )
     past_due = assignment.is_past_due(now, phase)
     return render(
@@ -304,8 +342,11 @@ def _assignment_student_view(request, assignment):
             "columns": [(position, by_position[position.pk], counts.get(position.pk, 0)) for position in positions],
             "past_due": past_due,
             "is_open": assignment.is_open(now, phase),
-            "can_cite": bool(allocation) and assignment.is_open(now, phase) and (not past_due or assignment.accept_late)
-            and not (submission and submission.is_submitted) and (phase != Phase.CONSENSUS or bool(group_members)),
+            "can_cite": bool(allocation)
+            and assignment.is_open(now, phase)
+            and (not past_due or assignment.accept_late)
+            and not (submission and submission.is_submitted)
+            and (phase != Phase.CONSENSUS or bool(group_members)),
             "can_read_board": access.can_read_board(request.user, assignment, phase, now),
             "now": now,
         },
@@ -344,7 +385,11 @@ def assignment_allocate(request, pk):
             messages.success(request, f"Sides allocated to {len(sides)} student{'s' if len(sides) != 1 else ''}.")
             return redirect(assignment)
     rows = [(student, current.get(student.pk)) for student in students]
-    return render(request, "historiography/assignment_allocate.html", {"assignment": assignment, "positions": positions, "rows": rows})
+    return render(
+        request,
+        "historiography/assignment_allocate.html",
+        {"assignment": assignment, "positions": positions, "rows": rows},
+    )
 
 
 @login_required
@@ -353,7 +398,11 @@ def side_choose(request, pk):
     assignment = get_assignment(request.user, pk)
     if assignment.user_teaches:
         raise PermissionDenied("Instructors allocate sides; they do not choose one.")
-    position = assignment.positions.filter(pk=request.POST.get("position") or 0).first() if (request.POST.get("position") or "").isdigit() else None
+    position = (
+        assignment.positions.filter(pk=request.POST.get("position") or 0).first()
+        if (request.POST.get("position") or "").isdigit()
+        else None
+    )
     if position is None:
         messages.error(request, "Choose one of the sides in play.")
     else:
@@ -388,7 +437,9 @@ def evidence_add(request, pk):
     assignment = _student_assignment(request, pk)
     phase = request.POST.get("phase", "1")
     phase = int(phase) if phase.isdigit() and int(phase) in assignment.phases else Phase.ARGUE
-    argument = Argument.objects.published().filter(slug=request.POST.get("argument", "")).select_related("position").first()
+    argument = (
+        Argument.objects.published().filter(slug=request.POST.get("argument", "")).select_related("position").first()
+    )
     try:
         submission = services.submission_start(assignment=assignment, student=request.user, phase=phase)
         if argument is None:
@@ -419,7 +470,11 @@ def submission_edit(request, pk, phase=Phase.ARGUE):
         or (assignment.is_past_due(now, phase) and not assignment.accept_late)
         or not assignment.is_open(now, phase)
     )
-    form = SubmissionForm(request.POST or None, citations=citations, initial={"version": submission.version, "statement": submission.statement})
+    form = SubmissionForm(
+        request.POST or None,
+        citations=citations,
+        initial={"version": submission.version, "statement": submission.statement},
+    )
     here = redirect("historiography:submission-edit-phase", pk=assignment.pk, phase=phase)
     if request.method == "POST" and not read_only and form.is_valid():
         try:
@@ -436,15 +491,33 @@ def submission_edit(request, pk, phase=Phase.ARGUE):
                 return redirect(assignment)
         except services.ConflictError as error:
             messages.error(request, str(error))
-            return render(request, "historiography/submission_form.html", _editor_context(request, assignment, submission, form, read_only, conflict=True))
+            return render(
+                request,
+                "historiography/submission_form.html",
+                _editor_context(request, assignment, submission, form, read_only, conflict=True),
+            )
         except ServiceError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "Draft saved.")
         return here
     if request.method == "POST" and read_only:
-        messages.error(request, "This submission is read-only: " + ("it has been submitted." if submission.is_submitted else "the deadline has passed." if assignment.is_open(now, phase) else "this phase has not started yet."))
-    return render(request, "historiography/submission_form.html", _editor_context(request, assignment, submission, form, read_only))
+        messages.error(
+            request,
+            "This submission is read-only: "
+            + (
+                "it has been submitted."
+                if submission.is_submitted
+                else "the deadline has passed."
+                if assignment.is_open(now, phase)
+                else "this phase has not started yet."
+            ),
+        )
+    return render(
+        request,
+        "historiography/submission_form.html",
+        _editor_context(request, assignment, submission, form, read_only),
+    )
 
 
 def _editor_context(request, assignment, submission, form, read_only, conflict=False):
@@ -486,10 +559,14 @@ def _cases_in_view(user, assignment, submission):
     if allocation is None or allocation.group_id is None:
         return []
     mates = SideAllocation.objects.filter(group_id=allocation.group_id).values_list("student_id", flat=True)
-    cases = Submission.objects.filter(
-        assignment=assignment, student_id__in=mates, status=services.SubmissionStatus.SUBMITTED
-    ).select_related("student", "position").prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("argument__historian", "argument__position"))
+    cases = (
+        Submission.objects.filter(
+            assignment=assignment, student_id__in=mates, status=services.SubmissionStatus.SUBMITTED
+        )
+        .select_related("student", "position")
+        .prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("argument__historian", "argument__position"))
+        )
     )
     if submission.phase == Phase.SWAP:
         cases = cases.filter(phase=Phase.ARGUE, position=submission.position).exclude(student=user)
@@ -506,11 +583,15 @@ def submission_detail(request, pk):
     feedback = getattr(submission, "feedback", None) if hasattr(submission, "feedback") else None
     form = None
     if submission.user_teaches:
-        initial = {"comment": feedback.comment, "grade": feedback.grade, "release": feedback.is_returned} if feedback else {}
+        initial = (
+            {"comment": feedback.comment, "grade": feedback.grade, "release": feedback.is_returned} if feedback else {}
+        )
         form = FeedbackForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             services.feedback_save(submission=submission, author=request.user, **form.cleaned_data)
-            messages.success(request, "Feedback returned." if form.cleaned_data["release"] else "Feedback saved and held.")
+            messages.success(
+                request, "Feedback returned." if form.cleaned_data["release"] else "Feedback saved and held."
+            )
             return redirect(submission)
     elif request.method == "POST":
         raise PermissionDenied("Only instructors give feedback.")
@@ -588,7 +669,10 @@ def assignment_end_phase(request, pk):
         following = phase + 1 if phase + 1 in assignment.phases else None
         messages.success(
             request,
-            f"Phase {phase} ended." + (f" Phase {following} ({Phase(following).label}) is open." if following else " The assignment is closed."),
+            f"Phase {phase} ended."
+            + (
+                f" Phase {following} ({Phase(following).label}) is open." if following else " The assignment is closed."
+            ),
         )
     return redirect(assignment)
 
@@ -598,7 +682,12 @@ def assignment_end_phase(request, pk):
 def feedback_release(request, pk):
     assignment = get_assignment(request.user, pk, teaching=True)
     released = services.feedback_release(assignment=assignment)
-    messages.success(request, f"Returned {released} held feedback{'s' if released != 1 else ''} to the students." if released else "No feedback was held.")
+    messages.success(
+        request,
+        f"Returned {released} held feedback{'s' if released != 1 else ''} to the students."
+        if released
+        else "No feedback was held.",
+    )
     return redirect(assignment)
 
 
@@ -611,12 +700,21 @@ def course_student(request, pk, student_pk):
     student = enrollment.student
     if request.method == "POST":
         released = services.feedback_release(course=course, student=student)
-        messages.success(request, f"Returned {released} held feedback{'s' if released != 1 else ''} to {student.get_full_name() or student.username}." if released else "No feedback was held for this student.")
+        messages.success(
+            request,
+            f"Returned {released} held feedback{'s' if released != 1 else ''} to {student.get_full_name() or student.username}."
+            if released
+            else "No feedback was held for this student.",
+        )
         return redirect("historiography:course-student", pk=course.pk, student_pk=student.pk)
     assignments = (
         course.assignments.select_related("question")
         .prefetch_related(
-            Prefetch("allocations", queryset=SideAllocation.objects.filter(student=student).select_related("position", "group"), to_attr="student_allocations"),
+            Prefetch(
+                "allocations",
+                queryset=SideAllocation.objects.filter(student=student).select_related("position", "group"),
+                to_attr="student_allocations",
+            ),
             Prefetch(
                 "submissions",
                 queryset=Submission.objects.of_student(student)
@@ -637,7 +735,9 @@ def course_student(request, pk, student_pk):
             feedback = getattr(submission, "feedback", None)
             held += bool(feedback and not feedback.is_returned)
         allocation = assignment.student_allocations[0] if assignment.student_allocations else None
-        rows.append((assignment, allocation, [(phase, Phase(phase).label, by_phase.get(phase)) for phase in assignment.phases]))
+        rows.append(
+            (assignment, allocation, [(phase, Phase(phase).label, by_phase.get(phase)) for phase in assignment.phases])
+        )
     return render(
         request,
         "historiography/course_student.html",
@@ -655,7 +755,9 @@ def _board_rows(assignment, phase=Phase.ARGUE):
     allocations = assignment.allocations.filter(student_id__in=enrolled).select_related("student", "position")
     submissions = {
         s.student_id: s
-        for s in assignment.submissions.filter(phase=phase).select_related("feedback").annotate(citation_count=Count("citations"))
+        for s in assignment.submissions.filter(phase=phase)
+        .select_related("feedback")
+        .annotate(citation_count=Count("citations"))
     }
     positions = list(assignment.positions.all())
     columns = {position.pk: (position, []) for position in positions}
@@ -671,12 +773,16 @@ def _board_rows(assignment, phase=Phase.ARGUE):
 def _group_rows(assignment):
     """Per group: its members (with their sides) and its consensus submission."""
     enrolled = set(Enrollment.objects.filter(course=assignment.course).values_list("student_id", flat=True))
-    groups = list(assignment.groups.prefetch_related(
-        Prefetch("allocations", queryset=SideAllocation.objects.select_related("student", "position"))
-    ))
+    groups = list(
+        assignment.groups.prefetch_related(
+            Prefetch("allocations", queryset=SideAllocation.objects.select_related("student", "position"))
+        )
+    )
     submissions = {
         s.group_id: s
-        for s in assignment.submissions.filter(phase=Phase.CONSENSUS).select_related("feedback", "student").annotate(citation_count=Count("citations"))
+        for s in assignment.submissions.filter(phase=Phase.CONSENSUS)
+        .select_related("feedback", "student")
+        .annotate(citation_count=Count("citations"))
     }
     rows = []
     for group in groups:
@@ -711,8 +817,12 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
         columns = _board_rows(assignment, phase)
         if not assignment.user_teaches:
             # Classmates see submitted cases only: never another student's draft.
-            columns = [(position, [(s, sub) for s, sub in rows if sub and sub.is_submitted]) for position, rows in columns]
-    students = [s for _, rows in columns for s, _ in rows] + [a.student for _, members, _ in group_rows for a in members]
+            columns = [
+                (position, [(s, sub) for s, sub in rows if sub and sub.is_submitted]) for position, rows in columns
+            ]
+    students = [s for _, rows in columns for s, _ in rows] + [
+        a.student for _, members, _ in group_rows for a in members
+    ]
     aliases = {}
     if assignment.anonymous_peers and not assignment.user_teaches:
         aliases = _anonymise(request, assignment, [student.pk for student in students])
@@ -739,24 +849,43 @@ def assignment_grades_csv(request, pk):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="grades-assignment-{assignment.pk}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["username", "name", "email", "phase", "side", "status", "evidence", "words", "submitted_at", "grade", "returned", "feedback"])
+    writer.writerow(
+        [
+            "username",
+            "name",
+            "email",
+            "phase",
+            "side",
+            "status",
+            "evidence",
+            "words",
+            "submitted_at",
+            "grade",
+            "returned",
+            "feedback",
+        ]
+    )
 
     def row(student, phase, side, submission):
         feedback = getattr(submission, "feedback", None) if submission and hasattr(submission, "feedback") else None
-        writer.writerow([
-            _csv_safe(student.username),
-            _csv_safe(student.get_full_name()),
-            _csv_safe(student.email),
-            phase,
-            _csv_safe(side),
-            submission.board_status if submission else "not started",
-            submission.citation_count if submission else 0,
-            submission.word_count if submission else 0,
-            timezone.localtime(submission.submitted_at).isoformat() if submission and submission.submitted_at else "",
-            _csv_safe(feedback.grade) if feedback else "",
-            "yes" if feedback and feedback.is_returned else "no",
-            _csv_safe(feedback.comment) if feedback else "",
-        ])
+        writer.writerow(
+            [
+                _csv_safe(student.username),
+                _csv_safe(student.get_full_name()),
+                _csv_safe(student.email),
+                phase,
+                _csv_safe(side),
+                submission.board_status if submission else "not started",
+                submission.citation_count if submission else 0,
+                submission.word_count if submission else 0,
+                timezone.localtime(submission.submitted_at).isoformat()
+                if submission and submission.submitted_at
+                else "",
+                _csv_safe(feedback.grade) if feedback else "",
+                "yes" if feedback and feedback.is_returned else "no",
+                _csv_safe(feedback.comment) if feedback else "",
+            ]
+        )
 
     for phase in assignment.phases:
         if phase == Phase.CONSENSUS:

@@ -1,5 +1,6 @@
 """Comparisons across the whole debate: schools x questions, historian vs historian,
 and the debate over time. Each runs a fixed number of queries and groups in Python."""
+
 from collections import defaultdict
 from itertools import combinations
 
@@ -28,7 +29,9 @@ class SchoolsForm(forms.Form):
 
 class HistoriansForm(forms.Form):
     historian = forms.ModelMultipleChoiceField(
-        queryset=Historian.objects.all(), to_field_name="slug", label="Historians",
+        queryset=Historian.objects.all(),
+        to_field_name="slug",
+        label="Historians",
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
@@ -73,8 +76,10 @@ def compare_schools(request):
         cell["positions"].add(position_id)
         if quoted and (cell["latest"] is None or (year or 0, pk) > cell["latest"]):
             cell["latest"] = (year or 0, pk)
-    representatives = Argument.objects.select_related("historian", "work").order_by().in_bulk(
-        [cell["latest"][1] for cell in cells.values() if cell["latest"]]
+    representatives = (
+        Argument.objects.select_related("historian", "work")
+        .order_by()
+        .in_bulk([cell["latest"][1] for cell in cells.values() if cell["latest"]])
     )
 
     table = []
@@ -140,8 +145,13 @@ def debate_timeline(request):
         lanes = [(p.label, [a for a in arguments if a.position_id == p.pk]) for p in question.positions.all()]
         topic = question.topic
     else:
-        topic = Topic.objects.published().filter(slug=request.GET.get("topic", "")).first() or Topic.objects.published().first()
-        arguments = list(Argument.objects.published().filter(position__question__topic=topic).for_timeline()) if topic else []
+        topic = (
+            Topic.objects.published().filter(slug=request.GET.get("topic", "")).first()
+            or Topic.objects.published().first()
+        )
+        arguments = (
+            list(Argument.objects.published().filter(position__question__topic=topic).for_timeline()) if topic else []
+        )
         by_school = defaultdict(list)
         for argument in arguments:
             for school in argument.historian.schools.all() or [None]:

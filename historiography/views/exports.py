@@ -1,5 +1,6 @@
 """Citations and exports: BibTeX and CSL-JSON for arguments and works, a question's
 bibliography, a printable handout and its argument graph in AIF. Fixed query counts."""
+
 import json
 
 from django.http import HttpResponse, JsonResponse
@@ -85,7 +86,9 @@ def question_handout(request, slug):
     Chicago note, and the bibliography."""
     question = _published_question(slug)
     arguments = list(_question_sources(question))
-    columns = [(position, [a for a in arguments if a.position_id == position.pk]) for position in question.positions.all()]
+    columns = [
+        (position, [a for a in arguments if a.position_id == position.pk]) for position in question.positions.all()
+    ]
     estimates = list(question.estimates.published().for_chart())
     return render(
         request,
@@ -103,7 +106,10 @@ def question_handout(request, slug):
 def question_aif(request, slug):
     question = _published_question(slug)
     arguments = list(
-        Argument.objects.published().for_question(question).select_related("historian").order_by("position__order", "year", "pk")
+        Argument.objects.published()
+        .for_question(question)
+        .select_related("historian")
+        .order_by("position__order", "year", "pk")
     )
     relations = ArgumentRelation.objects.filter(source__in=arguments, target__in=arguments)
     graph = aif.question_graph(question, list(question.positions.all()), arguments, relations)
@@ -119,6 +125,10 @@ def question_argdown(request, slug):
     arguments = list(_question_sources(question))
     relations = ArgumentRelation.objects.filter(source__in=arguments, target__in=arguments)
     text = argdown.question_argdown(
-        question, list(question.positions.all()), arguments, relations, url=request.build_absolute_uri(question.get_absolute_url())
+        question,
+        list(question.positions.all()),
+        arguments,
+        relations,
+        url=request.build_absolute_uri(question.get_absolute_url()),
     )
     return _download(text, ARGDOWN_CONTENT_TYPE, f"{question.slug}.argdown")

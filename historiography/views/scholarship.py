@@ -1,5 +1,6 @@
 """Public pages over the published scholarship. Each page's reads live in QuerySet
 methods (models.py), so the query count of a page does not grow with its rows."""
+
 import json
 from collections import defaultdict
 
@@ -104,7 +105,9 @@ def _group_by_school(arguments, positions):
 
 def argument_list(request):
     filterset = _filtered_arguments(
-        request, Argument.objects.published().for_cards().order_by("position__question__order", "position__order", "year", "pk"), ArgumentListFilter
+        request,
+        Argument.objects.published().for_cards().order_by("position__question__order", "position__order", "year", "pk"),
+        ArgumentListFilter,
     )
     page = _page(request, filterset.qs)
     return render(request, "historiography/argument_list.html", {"filter": filterset, "page": page})
@@ -121,14 +124,18 @@ def argument_detail(request, slug):
     )
     citation = _citation(citations.argument_bibtex(argument), citations.argument_csl(argument))
     return render(
-        request, "historiography/argument_detail.html", {"argument": argument, "outgoing": outgoing, "citation": citation}
+        request,
+        "historiography/argument_detail.html",
+        {"argument": argument, "outgoing": outgoing, "citation": citation},
     )
 
 
 def historian_list(request):
-    historians = Historian.objects.prefetch_related("schools").annotate(
-        argument_count=Count("arguments", filter=Q(arguments__status=Status.PUBLISHED))
-    ).order_by("sort_name", "pk")
+    historians = (
+        Historian.objects.prefetch_related("schools")
+        .annotate(argument_count=Count("arguments", filter=Q(arguments__status=Status.PUBLISHED)))
+        .order_by("sort_name", "pk")
+    )
     return render(request, "historiography/historian_list.html", {"page": _page(request, historians, per_page=100)})
 
 
@@ -163,7 +170,9 @@ def work_detail(request, slug):
     work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
     arguments = work.arguments.published().for_cards()
     citation = _citation(citations.work_bibtex(work), citations.work_csl(work))
-    return render(request, "historiography/work_detail.html", {"work": work, "arguments": arguments, "citation": citation})
+    return render(
+        request, "historiography/work_detail.html", {"work": work, "arguments": arguments, "citation": citation}
+    )
 
 
 def tag_list(request):

@@ -4,6 +4,7 @@ Everything it writes is marked as synthetic (topic and course titles start "Synt
 slugs "synthetic-", arguments' source document is "synthetic", usernames "synth-"), and it
 refuses to run on a database that holds real scholarship, so the two never mix.
 """
+
 import random
 import time
 from contextlib import contextmanager
@@ -69,25 +70,83 @@ DEFAULTS = {
     "students": 6000,
 }
 # The least that still makes a coherent dataset, whatever the scale.
-MINIMUMS = {"topics": 1, "schools": 2, "questions": 1, "historians": 2, "works": 1, "arguments": 2, "courses": 1, "instructors": 1, "students": 2}
+MINIMUMS = {
+    "topics": 1,
+    "schools": 2,
+    "questions": 1,
+    "historians": 2,
+    "works": 1,
+    "arguments": 2,
+    "courses": 1,
+    "instructors": 1,
+    "students": 2,
+}
 
 TOPICS = [
-    "the origins of the First World War", "the French Revolution", "the fall of the Roman Empire in the West",
-    "the Industrial Revolution", "the English Civil War", "the origins of the Cold War", "the Atlantic slave trade",
-    "the Reformation", "the Meiji Restoration", "the decline of the Ottoman Empire", "the Crusades",
-    "the partition of India", "the American Revolution", "the scramble for Africa", "the collapse of Weimar Germany",
-    "the Great Depression", "the Black Death", "the Enlightenment", "the Mexican Revolution", "the Opium Wars",
+    "the origins of the First World War",
+    "the French Revolution",
+    "the fall of the Roman Empire in the West",
+    "the Industrial Revolution",
+    "the English Civil War",
+    "the origins of the Cold War",
+    "the Atlantic slave trade",
+    "the Reformation",
+    "the Meiji Restoration",
+    "the decline of the Ottoman Empire",
+    "the Crusades",
+    "the partition of India",
+    "the American Revolution",
+    "the scramble for Africa",
+    "the collapse of Weimar Germany",
+    "the Great Depression",
+    "the Black Death",
+    "the Enlightenment",
+    "the Mexican Revolution",
+    "the Opium Wars",
 ]
 FACTORS = [
-    "ideology", "economic interests", "the state", "the peasantry", "the working class", "the elites", "nationalism",
-    "religion", "the army", "the bureaucracy", "trade", "famine", "climate", "demography", "the press", "diplomacy",
-    "empire", "gender", "the city", "the countryside", "taxation", "credit", "technology", "propaganda", "terror",
-    "law", "the church", "the nobility", "the merchants", "migration", "disease", "war finance", "education",
+    "ideology",
+    "economic interests",
+    "the state",
+    "the peasantry",
+    "the working class",
+    "the elites",
+    "nationalism",
+    "religion",
+    "the army",
+    "the bureaucracy",
+    "trade",
+    "famine",
+    "climate",
+    "demography",
+    "the press",
+    "diplomacy",
+    "empire",
+    "gender",
+    "the city",
+    "the countryside",
+    "taxation",
+    "credit",
+    "technology",
+    "propaganda",
+    "terror",
+    "law",
+    "the church",
+    "the nobility",
+    "the merchants",
+    "migration",
+    "disease",
+    "war finance",
+    "education",
 ]
 QUESTION_FORMS = [
-    "How far was {subject} driven by {factor}?", "Did {factor} cause {subject}?", "Was {subject} a turning point for {factor}?",
-    "Who benefited from {subject}: {factor} or {other}?", "Was {subject} inevitable once {factor} changed?",
-    "How important was {factor} compared with {other} in {subject}?", "Did {subject} break with the past or continue it?",
+    "How far was {subject} driven by {factor}?",
+    "Did {factor} cause {subject}?",
+    "Was {subject} a turning point for {factor}?",
+    "Who benefited from {subject}: {factor} or {other}?",
+    "Was {subject} inevitable once {factor} changed?",
+    "How important was {factor} compared with {other} in {subject}?",
+    "Did {subject} break with the past or continue it?",
 ]
 SIDE_SETS = [
     ["Decisive", "Secondary", "Negligible", "Misframed"],
@@ -96,84 +155,436 @@ SIDE_SETS = [
     ["Intended", "Unintended", "Contingent", "Structural"],
 ]
 SUBJECTS = [
-    "the regime", "local officials", "the peasants", "urban workers", "the central government", "the archives",
-    "contemporary observers", "the ruling party", "provincial elites", "the secret police", "the clergy",
-    "foreign diplomats", "merchants", "soldiers", "women workers", "the statistics", "later memoirs", "the census",
-    "village communities", "the courts", "landowners", "tax collectors", "pamphleteers", "the officer corps",
-    "artisans", "bankers", "missionaries", "schoolteachers", "newspaper editors", "governors", "exiles", "veterans",
+    "the regime",
+    "local officials",
+    "the peasants",
+    "urban workers",
+    "the central government",
+    "the archives",
+    "contemporary observers",
+    "the ruling party",
+    "provincial elites",
+    "the secret police",
+    "the clergy",
+    "foreign diplomats",
+    "merchants",
+    "soldiers",
+    "women workers",
+    "the statistics",
+    "later memoirs",
+    "the census",
+    "village communities",
+    "the courts",
+    "landowners",
+    "tax collectors",
+    "pamphleteers",
+    "the officer corps",
+    "artisans",
+    "bankers",
+    "missionaries",
+    "schoolteachers",
+    "newspaper editors",
+    "governors",
+    "exiles",
+    "veterans",
 ]
 VERBS = [
-    "shaped", "undermined", "exaggerated", "concealed", "accelerated", "resisted", "reflected", "transformed",
-    "depended on", "misrepresented", "reinforced", "limited", "provoked", "anticipated", "obscured", "mobilised",
-    "negotiated", "financed", "opposed", "sustained", "distorted", "delayed", "welcomed", "tolerated", "exploited",
-    "documented", "ignored", "radicalised", "moderated", "legitimised", "contested", "outlasted", "weakened",
+    "shaped",
+    "undermined",
+    "exaggerated",
+    "concealed",
+    "accelerated",
+    "resisted",
+    "reflected",
+    "transformed",
+    "depended on",
+    "misrepresented",
+    "reinforced",
+    "limited",
+    "provoked",
+    "anticipated",
+    "obscured",
+    "mobilised",
+    "negotiated",
+    "financed",
+    "opposed",
+    "sustained",
+    "distorted",
+    "delayed",
+    "welcomed",
+    "tolerated",
+    "exploited",
+    "documented",
+    "ignored",
+    "radicalised",
+    "moderated",
+    "legitimised",
+    "contested",
+    "outlasted",
+    "weakened",
 ]
 # Each topic's own vocabulary: real fields share few content words, so a search term
 # matches mostly within one topic rather than across the whole dataset.
 TOPIC_TERMS = {
-    "the origins of the First World War": ["the July Crisis", "the Schlieffen Plan", "naval rivalry", "the alliance system", "Balkan nationalism", "mobilisation timetables"],
-    "the French Revolution": ["the Estates-General", "the Jacobins", "the sans-culottes", "the Terror", "the assignats", "the Vendée rising"],
-    "the fall of the Roman Empire in the West": ["the Gothic federates", "the frontier legions", "imperial taxation", "the Vandal conquest of Africa", "the senatorial aristocracy", "barbarian settlement"],
-    "the Industrial Revolution": ["cotton mills", "steam power", "real wages", "enclosure", "coal output", "child labour"],
-    "the English Civil War": ["Ship Money", "the Long Parliament", "the New Model Army", "Puritan preaching", "the Scottish Covenanters", "county neutralism"],
-    "the origins of the Cold War": ["the Marshall Plan", "the Yalta agreements", "atomic diplomacy", "the Truman Doctrine", "Soviet security interests", "the Berlin blockade"],
-    "the Atlantic slave trade": ["the Middle Passage", "plantation profits", "abolitionist campaigns", "the Royal African Company", "sugar islands", "slave revolts"],
-    "the Reformation": ["indulgences", "the printing press", "princely territories", "the Peasants' War", "the confessions", "monastic dissolution"],
-    "the Meiji Restoration": ["the domains", "the samurai stipends", "the Charter Oath", "treaty ports", "conscription", "the Satsuma rebellion"],
-    "the decline of the Ottoman Empire": ["the Tanzimat reforms", "the capitulations", "the janissaries", "provincial notables", "public debt administration", "the Young Turks"],
-    "the Crusades": ["papal indulgence", "the Latin states", "the military orders", "pilgrimage", "Italian maritime cities", "the Fourth Crusade"],
-    "the partition of India": ["the Muslim League", "the Radcliffe line", "communal violence", "the Cabinet Mission", "princely states", "refugee camps"],
-    "the American Revolution": ["the Stamp Act", "the Continental Congress", "loyalists", "French intervention", "the frontier", "republican ideology"],
-    "the scramble for Africa": ["the Berlin Conference", "chartered companies", "the Maxim gun", "indirect rule", "concession regimes", "the Niger delta"],
-    "the collapse of Weimar Germany": ["hyperinflation", "Article 48", "the Nazi vote", "presidential cabinets", "reparations", "street violence"],
-    "the Great Depression": ["the gold standard", "bank failures", "tariff walls", "the Dust Bowl", "unemployment relief", "deflation"],
-    "the Black Death": ["plague mortality", "labour shortages", "the Statute of Labourers", "flagellants", "manorial rents", "the Jacquerie"],
-    "the Enlightenment": ["the salons", "the Encyclopédie", "enlightened absolutism", "the republic of letters", "coffeehouses", "religious toleration"],
-    "the Mexican Revolution": ["the ejidos", "Zapatismo", "the Constitution of 1917", "the Porfiriato", "oil concessions", "the Cristero war"],
-    "the Opium Wars": ["the opium trade", "the Canton system", "the unequal treaties", "silver outflows", "the Taiping rebellion", "gunboat diplomacy"],
+    "the origins of the First World War": [
+        "the July Crisis",
+        "the Schlieffen Plan",
+        "naval rivalry",
+        "the alliance system",
+        "Balkan nationalism",
+        "mobilisation timetables",
+    ],
+    "the French Revolution": [
+        "the Estates-General",
+        "the Jacobins",
+        "the sans-culottes",
+        "the Terror",
+        "the assignats",
+        "the Vendée rising",
+    ],
+    "the fall of the Roman Empire in the West": [
+        "the Gothic federates",
+        "the frontier legions",
+        "imperial taxation",
+        "the Vandal conquest of Africa",
+        "the senatorial aristocracy",
+        "barbarian settlement",
+    ],
+    "the Industrial Revolution": [
+        "cotton mills",
+        "steam power",
+        "real wages",
+        "enclosure",
+        "coal output",
+        "child labour",
+    ],
+    "the English Civil War": [
+        "Ship Money",
+        "the Long Parliament",
+        "the New Model Army",
+        "Puritan preaching",
+        "the Scottish Covenanters",
+        "county neutralism",
+    ],
+    "the origins of the Cold War": [
+        "the Marshall Plan",
+        "the Yalta agreements",
+        "atomic diplomacy",
+        "the Truman Doctrine",
+        "Soviet security interests",
+        "the Berlin blockade",
+    ],
+    "the Atlantic slave trade": [
+        "the Middle Passage",
+        "plantation profits",
+        "abolitionist campaigns",
+        "the Royal African Company",
+        "sugar islands",
+        "slave revolts",
+    ],
+    "the Reformation": [
+        "indulgences",
+        "the printing press",
+        "princely territories",
+        "the Peasants' War",
+        "the confessions",
+        "monastic dissolution",
+    ],
+    "the Meiji Restoration": [
+        "the domains",
+        "the samurai stipends",
+        "the Charter Oath",
+        "treaty ports",
+        "conscription",
+        "the Satsuma rebellion",
+    ],
+    "the decline of the Ottoman Empire": [
+        "the Tanzimat reforms",
+        "the capitulations",
+        "the janissaries",
+        "provincial notables",
+        "public debt administration",
+        "the Young Turks",
+    ],
+    "the Crusades": [
+        "papal indulgence",
+        "the Latin states",
+        "the military orders",
+        "pilgrimage",
+        "Italian maritime cities",
+        "the Fourth Crusade",
+    ],
+    "the partition of India": [
+        "the Muslim League",
+        "the Radcliffe line",
+        "communal violence",
+        "the Cabinet Mission",
+        "princely states",
+        "refugee camps",
+    ],
+    "the American Revolution": [
+        "the Stamp Act",
+        "the Continental Congress",
+        "loyalists",
+        "French intervention",
+        "the frontier",
+        "republican ideology",
+    ],
+    "the scramble for Africa": [
+        "the Berlin Conference",
+        "chartered companies",
+        "the Maxim gun",
+        "indirect rule",
+        "concession regimes",
+        "the Niger delta",
+    ],
+    "the collapse of Weimar Germany": [
+        "hyperinflation",
+        "Article 48",
+        "the Nazi vote",
+        "presidential cabinets",
+        "reparations",
+        "street violence",
+    ],
+    "the Great Depression": [
+        "the gold standard",
+        "bank failures",
+        "tariff walls",
+        "the Dust Bowl",
+        "unemployment relief",
+        "deflation",
+    ],
+    "the Black Death": [
+        "plague mortality",
+        "labour shortages",
+        "the Statute of Labourers",
+        "flagellants",
+        "manorial rents",
+        "the Jacquerie",
+    ],
+    "the Enlightenment": [
+        "the salons",
+        "the Encyclopédie",
+        "enlightened absolutism",
+        "the republic of letters",
+        "coffeehouses",
+        "religious toleration",
+    ],
+    "the Mexican Revolution": [
+        "the ejidos",
+        "Zapatismo",
+        "the Constitution of 1917",
+        "the Porfiriato",
+        "oil concessions",
+        "the Cristero war",
+    ],
+    "the Opium Wars": [
+        "the opium trade",
+        "the Canton system",
+        "the unequal treaties",
+        "silver outflows",
+        "the Taiping rebellion",
+        "gunboat diplomacy",
+    ],
 }
 OBJECTS = [
-    "the collectivisation of agriculture", "grain procurement", "industrial output", "the purges", "popular opinion",
-    "the famine", "the reforms", "the monarchy", "the constitution", "foreign policy", "the labour camps",
-    "the price of bread", "rural resistance", "the church's authority", "the party line", "military planning",
-    "the colonial economy", "the tax burden", "literacy", "the wartime economy", "urban growth", "the slave economy",
-    "the treaty system", "the sovereign debt", "the cult of the leader", "censorship", "land reform", "the guilds",
+    "the collectivisation of agriculture",
+    "grain procurement",
+    "industrial output",
+    "the purges",
+    "popular opinion",
+    "the famine",
+    "the reforms",
+    "the monarchy",
+    "the constitution",
+    "foreign policy",
+    "the labour camps",
+    "the price of bread",
+    "rural resistance",
+    "the church's authority",
+    "the party line",
+    "military planning",
+    "the colonial economy",
+    "the tax burden",
+    "literacy",
+    "the wartime economy",
+    "urban growth",
+    "the slave economy",
+    "the treaty system",
+    "the sovereign debt",
+    "the cult of the leader",
+    "censorship",
+    "land reform",
+    "the guilds",
 ]
 QUALIFIERS = [
-    "more than earlier accounts allowed", "only in the short term", "against the leadership's intentions",
-    "as the newly opened archives show", "in the provinces more than in the capital", "after the crisis of the 1930s",
-    "for reasons of ideology rather than economics", "because of chronic shortages", "through everyday negotiation",
-    "largely by improvisation", "in ways the official statistics hide", "well before the war",
-    "under pressure from below", "with the tacit support of the church", "at great cost to the poorest",
-    "despite the protests of the provinces", "as contemporaries already noticed", "long after the event",
-    "to a degree the censors concealed", "in the capital first", "according to the surviving ledgers",
-    "for want of reliable credit", "in the name of the nation", "without any coherent plan",
+    "more than earlier accounts allowed",
+    "only in the short term",
+    "against the leadership's intentions",
+    "as the newly opened archives show",
+    "in the provinces more than in the capital",
+    "after the crisis of the 1930s",
+    "for reasons of ideology rather than economics",
+    "because of chronic shortages",
+    "through everyday negotiation",
+    "largely by improvisation",
+    "in ways the official statistics hide",
+    "well before the war",
+    "under pressure from below",
+    "with the tacit support of the church",
+    "at great cost to the poorest",
+    "despite the protests of the provinces",
+    "as contemporaries already noticed",
+    "long after the event",
+    "to a degree the censors concealed",
+    "in the capital first",
+    "according to the surviving ledgers",
+    "for want of reliable credit",
+    "in the name of the nation",
+    "without any coherent plan",
 ]
 QUOTE_OPENERS = [
-    "The evidence points unmistakably to the conclusion that", "It would be wrong to suppose that",
-    "What the documents reveal is that", "No serious reading of the sources can deny that",
-    "We must abandon the comfortable assumption that", "Far from being an accident,", "In the end,",
+    "The evidence points unmistakably to the conclusion that",
+    "It would be wrong to suppose that",
+    "What the documents reveal is that",
+    "No serious reading of the sources can deny that",
+    "We must abandon the comfortable assumption that",
+    "Far from being an accident,",
+    "In the end,",
 ]
 TAG_WORDS = [
-    "archives", "famine", "terror", "ideology", "economy", "peasantry", "industry", "war", "diplomacy", "religion",
-    "gender", "memory", "propaganda", "statistics", "demography", "nationalism", "empire", "labour", "law", "cities",
-    "countryside", "elites", "culture", "science", "education", "violence", "reform", "revolution", "trade", "credit",
+    "archives",
+    "famine",
+    "terror",
+    "ideology",
+    "economy",
+    "peasantry",
+    "industry",
+    "war",
+    "diplomacy",
+    "religion",
+    "gender",
+    "memory",
+    "propaganda",
+    "statistics",
+    "demography",
+    "nationalism",
+    "empire",
+    "labour",
+    "law",
+    "cities",
+    "countryside",
+    "elites",
+    "culture",
+    "science",
+    "education",
+    "violence",
+    "reform",
+    "revolution",
+    "trade",
+    "credit",
 ]
 FIRST_NAMES = [
-    "Anna", "Boris", "Clara", "David", "Elena", "Felix", "Greta", "Hugo", "Irene", "Jonas", "Katya", "Leon", "Maria",
-    "Nikolai", "Olga", "Pavel", "Rosa", "Simon", "Tamara", "Viktor", "Wanda", "Yuri", "Zofia", "Adam", "Beatrice",
-    "Carl", "Dora", "Emil", "Frieda", "George", "Hannah", "Ivan", "Julia", "Karl", "Lena", "Martin", "Nora", "Oskar",
+    "Anna",
+    "Boris",
+    "Clara",
+    "David",
+    "Elena",
+    "Felix",
+    "Greta",
+    "Hugo",
+    "Irene",
+    "Jonas",
+    "Katya",
+    "Leon",
+    "Maria",
+    "Nikolai",
+    "Olga",
+    "Pavel",
+    "Rosa",
+    "Simon",
+    "Tamara",
+    "Viktor",
+    "Wanda",
+    "Yuri",
+    "Zofia",
+    "Adam",
+    "Beatrice",
+    "Carl",
+    "Dora",
+    "Emil",
+    "Frieda",
+    "George",
+    "Hannah",
+    "Ivan",
+    "Julia",
+    "Karl",
+    "Lena",
+    "Martin",
+    "Nora",
+    "Oskar",
 ]
 # Surnames built from syllables, so no invented quotation lands on a real historian's name.
-SURNAME_HEADS = ["Brel", "Castel", "Dorn", "Evers", "Fal", "Gran", "Hollen", "Ister", "Jarn", "Kessel", "Lind", "Morro",
-                 "Norr", "Ostra", "Pell", "Quin", "Rask", "Sander", "Tarn", "Ulm", "Varen", "Wessel", "Yar", "Zell"]
-SURNAME_TAILS = ["ov", "ick", "berg", "stad", "ani", "ewski", "ton", "ard", "eau", "ez", "mann", "sen", "ova", "ley", "ini"]
-TITLE_FORMS = [
-    "{Object}: {subject} and the crisis of {factor}", "The politics of {factor}", "{Subject} and {factor}, {start}–{end}",
-    "Rethinking {object}", "Between {factor} and {other}: {object}", "A social history of {object}",
-    "{Subject} reconsidered", "The making of {object}",
+SURNAME_HEADS = [
+    "Brel",
+    "Castel",
+    "Dorn",
+    "Evers",
+    "Fal",
+    "Gran",
+    "Hollen",
+    "Ister",
+    "Jarn",
+    "Kessel",
+    "Lind",
+    "Morro",
+    "Norr",
+    "Ostra",
+    "Pell",
+    "Quin",
+    "Rask",
+    "Sander",
+    "Tarn",
+    "Ulm",
+    "Varen",
+    "Wessel",
+    "Yar",
+    "Zell",
 ]
-PUBLISHERS = ["Northbridge University Press", "Halden & Roe", "Marlow Academic", "Greyford University Press", "Ostrand Books"]
+SURNAME_TAILS = [
+    "ov",
+    "ick",
+    "berg",
+    "stad",
+    "ani",
+    "ewski",
+    "ton",
+    "ard",
+    "eau",
+    "ez",
+    "mann",
+    "sen",
+    "ova",
+    "ley",
+    "ini",
+]
+TITLE_FORMS = [
+    "{Object}: {subject} and the crisis of {factor}",
+    "The politics of {factor}",
+    "{Subject} and {factor}, {start}–{end}",
+    "Rethinking {object}",
+    "Between {factor} and {other}: {object}",
+    "A social history of {object}",
+    "{Subject} reconsidered",
+    "The making of {object}",
+]
+PUBLISHERS = [
+    "Northbridge University Press",
+    "Halden & Roe",
+    "Marlow Academic",
+    "Greyford University Press",
+    "Ostrand Books",
+]
 GRADES = ["A", "A-", "B+", "B", "B-", "C+", "C", "72", "65", "58"]
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -204,7 +615,9 @@ def delete_rows(queryset):
     quote = connection.ops.quote_name
     sql, params = queryset.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN ({sql})", params)
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} IN ({sql})", params
+        )
         return cursor.rowcount
 
 
@@ -256,7 +669,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="Multiply every default count (e.g. 0.01 for tests).")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Multiply every default count (e.g. 0.01 for tests)."
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed: the same seed gives the same content.")
         parser.add_argument("--flush", action="store_true", help="Delete a previous synthetic run first.")
         parser.add_argument("--batch-size", type=int, default=2000, help="Rows per INSERT.")
@@ -270,7 +685,9 @@ class Command(BaseCommand):
         self.batch_size = options["batch_size"]
         self.progress = options["verbosity"] >= 1
         self.counts = {
-            name: options[name] if options[name] is not None else max(MINIMUMS.get(name, 0), round(default * options["scale"]))
+            name: options[name]
+            if options[name] is not None
+            else max(MINIMUMS.get(name, 0), round(default * options["scale"]))
             for name, default in DEFAULTS.items()
         }
         self.counts["questions"] = max(self.counts["questions"], self.counts["topics"])
@@ -298,7 +715,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Synthetic dataset ready in {total:.1f} s ({connection.vendor})."))
             for name, seconds in self.timings.items():
                 self.stdout.write(f"  {name:22} {seconds:7.1f} s")
-            self.stdout.write(f"  Users {USERNAME_PREFIX}instructor-1…, {USERNAME_PREFIX}student-1…, password: {options['password']}")
+            self.stdout.write(
+                f"  Users {USERNAME_PREFIX}instructor-1…, {USERNAME_PREFIX}student-1…, password: {options['password']}"
+            )
 
     def log(self, message):
         if self.progress:
@@ -315,7 +734,9 @@ class Command(BaseCommand):
         bar. Returns keep(obj) for each row created, so 100,000 instances needn't stay in memory."""
         kept = []
         rows = iter(rows)
-        with tqdm(total=total, desc=model._meta.verbose_name_plural, unit=" rows", disable=not self.progress, leave=True) as bar:
+        with tqdm(
+            total=total, desc=model._meta.verbose_name_plural, unit=" rows", disable=not self.progress, leave=True
+        ) as bar:
             while batch := list(islice(rows, self.batch_size)):
                 created = model.objects.bulk_create(batch)
                 kept.extend(map(keep, created) if keep else created)
@@ -348,8 +769,22 @@ class Command(BaseCommand):
     def make_schools(self):
         rng, n = self.rng, self.counts["schools"]
         kinds = ["model", "school", "tradition", "history", "approach", "synthesis"]
-        adjectives = ["Totalising", "Revisionist", "Archival", "Structural", "Cultural", "Economic", "Post-colonial",
-                      "Marxist", "Liberal", "Institutional", "Everyday-life", "Comparative", "Global", "Demographic"]
+        adjectives = [
+            "Totalising",
+            "Revisionist",
+            "Archival",
+            "Structural",
+            "Cultural",
+            "Economic",
+            "Post-colonial",
+            "Marxist",
+            "Liberal",
+            "Institutional",
+            "Everyday-life",
+            "Comparative",
+            "Global",
+            "Demographic",
+        ]
 
         def rows():
             for i in range(1, n + 1):
@@ -399,7 +834,9 @@ class Command(BaseCommand):
 
     def make_works(self, historians):
         rng, n = self.rng, self.counts["works"]
-        kinds = [WorkKind.BOOK] * 5 + [WorkKind.ARTICLE] * 4 + [WorkKind.CHAPTER] * 2 + [WorkKind.SPEECH, WorkKind.REPORT]
+        kinds = (
+            [WorkKind.BOOK] * 5 + [WorkKind.ARTICLE] * 4 + [WorkKind.CHAPTER] * 2 + [WorkKind.SPEECH, WorkKind.REPORT]
+        )
         authors = [rng.choice(historians) for _ in range(n)]
 
         def rows():
@@ -408,8 +845,14 @@ class Command(BaseCommand):
                 factor, other = rng.sample(FACTORS, 2)
                 obj, subject = rng.choice(OBJECTS), rng.choice(SUBJECTS)
                 title = rng.choice(TITLE_FORMS).format(
-                    object=obj, Object=obj[0].upper() + obj[1:], subject=subject, Subject=subject[0].upper() + subject[1:],
-                    factor=factor, other=other, start=year - rng.randrange(20, 60), end=year - rng.randrange(0, 19),
+                    object=obj,
+                    Object=obj[0].upper() + obj[1:],
+                    subject=subject,
+                    Subject=subject[0].upper() + subject[1:],
+                    factor=factor,
+                    other=other,
+                    start=year - rng.randrange(20, 60),
+                    end=year - rng.randrange(0, 19),
                 )
                 yield Work(
                     title=title,
@@ -538,7 +981,9 @@ class Command(BaseCommand):
 
     def make_tags(self, arguments_by_question):
         rng = self.rng
-        tags = self.insert(Tag, (Tag(name=f"{SLUG_PREFIX}{word}", slug=f"{SLUG_PREFIX}{word}") for word in TAG_WORDS), len(TAG_WORDS))
+        tags = self.insert(
+            Tag, (Tag(name=f"{SLUG_PREFIX}{word}", slug=f"{SLUG_PREFIX}{word}") for word in TAG_WORDS), len(TAG_WORDS)
+        )
         tags = [tag.pk for tag in tags]
         arguments = [pk for pks in arguments_by_question.values() for pk in pks]
         tagged = (
@@ -558,7 +1003,9 @@ class Command(BaseCommand):
                 break
             source, target = rng.sample(rng.choice(questions), 2)
             seen.add((source, target, rng.choice(kinds)))
-        rows = (ArgumentRelation(source_id=source, target_id=target, kind=kind) for source, target, kind in sorted(seen))
+        rows = (
+            ArgumentRelation(source_id=source, target_id=target, kind=kind) for source, target, kind in sorted(seen)
+        )
         self.insert(ArgumentRelation, rows, len(seen))
 
     def make_estimates(self, questions, historians, works_by_author):
@@ -600,12 +1047,24 @@ class Command(BaseCommand):
                 first = rng.choice(FIRST_NAMES)
                 last = rng.choice(SURNAME_HEADS) + rng.choice(SURNAME_TAILS)
                 username = f"{USERNAME_PREFIX}{kind}-{i}"
-                yield User(username=username, first_name=first, last_name=last, email=f"{username}@example.org", password=hashed)
+                yield User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@example.org",
+                    password=hashed,
+                )
 
-        instructors = self.insert(User, rows("instructor", self.counts["instructors"]), self.counts["instructors"], keep=lambda u: u.pk)
-        students = self.insert(User, rows("student", self.counts["students"]), self.counts["students"], keep=lambda u: u.pk)
+        instructors = self.insert(
+            User, rows("instructor", self.counts["instructors"]), self.counts["instructors"], keep=lambda u: u.pk
+        )
+        students = self.insert(
+            User, rows("student", self.counts["students"]), self.counts["students"], keep=lambda u: u.pk
+        )
         Membership = User.groups.through
-        groups = {group.name: group.pk for group in Group.objects.filter(name__in=[services.INSTRUCTOR, services.STUDENT])}
+        groups = {
+            group.name: group.pk for group in Group.objects.filter(name__in=[services.INSTRUCTOR, services.STUDENT])
+        }
         if len(groups) < 2:
             raise CommandError("The Instructor and Student groups are missing: run manage.py migrate first.")
         memberships = [Membership(user_id=pk, group_id=groups[services.INSTRUCTOR]) for pk in instructors] + [
@@ -675,14 +1134,20 @@ class Command(BaseCommand):
                     opens_at=now + windows[when][0],
                     due_at=now + windows[when][1],
                     accept_late=rng.random() < 0.3,
-                    allocation=rng.choice([Allocation.BALANCED, Allocation.BALANCED, Allocation.BY_HAND, Allocation.STUDENT_CHOICE]),
+                    allocation=rng.choice(
+                        [Allocation.BALANCED, Allocation.BALANCED, Allocation.BY_HAND, Allocation.STUDENT_CHOICE]
+                    ),
                 )
                 for i, (course, question, in_play, when) in enumerate(plans)
             ),
             len(plans),
         )
         Sides = Assignment.positions.through
-        self.insert(Sides, (Sides(assignment_id=a.pk, position_id=p) for a, plan in zip(assignments, plans) for p in plan[2]), None)
+        self.insert(
+            Sides,
+            (Sides(assignment_id=a.pk, position_id=p) for a, plan in zip(assignments, plans) for p in plan[2]),
+            None,
+        )
 
         # Who argues which side: balanced at random as the service deals them; when
         # students choose, a few have not chosen yet.

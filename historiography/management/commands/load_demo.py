@@ -37,7 +37,9 @@ class Command(BaseCommand):
         question = Question.objects.published().filter(slug=question).first() or Question.objects.published().first()
         controversy_question = Question.objects.published().filter(slug=controversy_question).first() or question
         if question is None:
-            raise CommandError("No published question: load the dataset first (manage.py import_scholarship fixtures/stalinism.json).")
+            raise CommandError(
+                "No published question: load the dataset first (manage.py import_scholarship fixtures/stalinism.json)."
+            )
         instructor = self.user(*INSTRUCTOR, role=services.INSTRUCTOR)
         students = [self.user(*student, role=services.STUDENT) for student in STUDENTS]
         editor = self.user(*EDITOR, role=services.EDITOR, is_staff=True)
@@ -63,12 +65,18 @@ class Command(BaseCommand):
                 allocation=Allocation.BY_HAND,
             )
             positions = list(assignment.positions.all())
-            services.assignment_allocate(assignment=assignment, sides={students[0]: positions[0], students[1]: positions[1]})
+            services.assignment_allocate(
+                assignment=assignment, sides={students[0]: positions[0], students[1]: positions[1]}
+            )
         if not Assignment.objects.filter(course=course, mode=AssignmentMode.CONTROVERSY).exists():
             self.controversy(course, controversy_question, students, now)
 
         self.stdout.write(self.style.SUCCESS("Demo class ready. Log in at http://127.0.0.1:8000/accounts/login/ with:"))
-        for user, what in [(instructor, "instructor"), *[(student, "student") for student in students], (editor, "editor (admin)")]:
+        for user, what in [
+            (instructor, "instructor"),
+            *[(student, "student") for student in students],
+            (editor, "editor (admin)"),
+        ]:
             self.stdout.write(f"  {what:15} {user.username:16} password: {DEMO_PASSWORD}")
         self.stdout.write(f"  course join code: {course.join_code}")
         self.stdout.write(
