@@ -2,14 +2,21 @@
 
 import django_filters
 from django import forms
+from django.db.models import Max, Min
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from .models import Historian, Question, Role, School
+from .models import Argument, Historian, Question, Role, School, Topic, tags_of
 
-DECADES = [(str(decade), f"{decade}s") for decade in range(1920, 2030, 10)]
+
+def decade_choices(first_year, last_year):
+    """The decades from `first_year`'s to `last_year`'s, as filter choices: a debate about
+    Rome and one about the 1930s each get their own. None when there are no years."""
+    if first_year is None or last_year is None:
+        return []
+    return [(str(decade), f"{decade}s") for decade in range(first_year - first_year % 10, last_year + 1, 10)]
 
 
 class QuickSelect(forms.Select):
@@ -39,7 +46,7 @@ class ArgumentFilter(django_filters.FilterSet):
         widget=QuickSelect,
     )
     decade = django_filters.ChoiceFilter(
-        choices=DECADES, method="filter_decade", empty_label="Any decade", label="Decade", widget=QuickSelect
+        choices=[], method="filter_decade", empty_label="Any decade", label="Decade", widget=QuickSelect
     )
     tag = django_filters.ModelChoiceFilter(
         field_name="tags",
@@ -61,20 +68,45 @@ class ArgumentFilter(django_filters.FilterSet):
         field_name="historian__role", choices=Role.choices, empty_label="Any role", label="Role", widget=QuickSelect
     )
 
-    def __init__(self, *args, people=None, **kwargs):
-        """`people`: the historians to offer (default everyone), e.g. those on one question."""
+    def __init__(self, *args, scope=None, decades=None, **kwargs):
+        """`scope`: the arguments whose schools, tags and people to offer (default all),
+        e.g. those of one question; `decades`: (first year, last year) of the decades to
+        offer, by default those of the scope (one query)."""
         super().__init__(*args, **kwargs)
-        if people is not None:
-            self.filters["historian"].queryset = people
+        if scope is not None:
+            self.scope_choices(scope)
+        if not isinstance(self.filters["decade"], django_filters.ChoiceFilter):
+            return  # the API takes any decade
+        if decades is None:
+            years = (scope if scope is not None else self.queryset).aggregate(first=Min("year"), last=Max("year"))
+            decades = years["first"], years["last"]
+        self.filters["decade"].extra["choices"] = decade_choices(*decades)
+
+    def scope_choices(self, arguments):
+        self.filters["school"].queryset = School.objects.of_arguments(arguments)
+        self.filters["tag"].queryset = tags_of(arguments).order_by("name")
+        self.filters["historian"].queryset = Historian.objects.of_arguments(arguments)
 
     def filter_decade(self, queryset, name, value):
-        start = int(value)  # validated against DECADES
+        start = int(value)  # validated against the choices
         return queryset.filter(year__gte=start, year__lt=start + 10)
 
 
 class ArgumentListFilter(ArgumentFilter):
-    """The argument list adds the question, since it spans them all."""
+    """The argument list adds the topic and the question, since it spans them all; the
+    other choices are those of the chosen question, or else of the chosen topic.
 
+    The questions are read once, with their topics and the years of their arguments, and
+    give the topic, question and decade choices without a query of their own."""
+
+    topic = django_filters.ModelChoiceFilter(
+        field_name="position__question__topic",
+        to_field_name="slug",
+        queryset=Topic.objects.published(),
+        empty_label="Any topic",
+        label="Topic",
+        widget=QuickSelect,
+    )
     question = django_filters.ModelChoiceFilter(
         field_name="position__question",
         to_field_name="slug",
@@ -85,7 +117,36 @@ class ArgumentListFilter(ArgumentFilter):
     )
 
     class Meta:
-        fields = ["question", "school", "decade", "tag", "historian", "role"]
+        fields = ["topic", "question", "school", "decade", "tag", "historian", "role"]
+
+    def __init__(self, data=None, *args, arguments=None, **kwargs):
+        """`arguments`: every argument listable (default: the published), which the
+        choices narrow."""
+        arguments = Argument.objects.published() if arguments is None else arguments
+        questions = list(
+            Question.objects.published().with_topic().with_year_span().order_by("topic__title", "order", "title")
+        )
+        data = data or {}
+        topics = {q.topic.slug: q.topic for q in questions}
+        topic = topics.get(data.get("topic"))
+        question = next((q for q in questions if q.slug == data.get("question")), None)
+        # A chosen question narrows the choices to its own topic's.
+        in_view = topic or (question.topic if question else None)
+        offered = [q for q in questions if in_view is None or q.topic_id == in_view.pk]
+        within = [question] if question else offered
+        years = [y for q in within for y in (q.first_year, q.last_year) if y is not None]
+        scope = None
+        if question:
+            scope = arguments.for_question(question)
+        elif topic:
+            scope = arguments.for_topic(topic)
+        super().__init__(
+            data or None, *args, scope=scope, decades=(min(years, default=None), max(years, default=None)), **kwargs
+        )
+        self.form.fields["topic"].widget.choices = [("", "Any topic")] + [(t.slug, t.title) for t in topics.values()]
+        self.form.fields["question"].widget.choices = [("", "Any question")] + [
+            (q.slug, q.title if in_view else f"{q.topic.title}: {q.title}") for q in offered
+        ]
 
 
 class SearchForm(forms.Form):

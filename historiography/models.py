@@ -6,12 +6,12 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, F, Max, Min, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from . import search as fulltext
 
@@ -104,7 +104,7 @@ class Milestone(models.Model):
         ordering = ["topic", "year", "label"]
         constraints = [
             models.UniqueConstraint(fields=["topic", "year", "label"], name="milestone_unique_per_topic"),
-            models.CheckConstraint(condition=Q(year__gte=1000, year__lte=2100), name="milestone_year_plausible"),
+            models.CheckConstraint(condition=Q(year__gte=1, year__lte=2100), name="milestone_year_plausible"),
         ]
 
     def __str__(self):
@@ -114,6 +114,17 @@ class Milestone(models.Model):
         return (self.topic.slug, self.year, self.label)
 
     natural_key.dependencies = ["historiography.topic"]
+
+
+class SchoolQuerySet(models.QuerySet):
+    def of_arguments(self, arguments):
+        """The schools of the people who made `arguments` (a queryset), e.g. those of one
+        question or topic: the filter choices and comparisons of a page come from here."""
+        members = Historian.schools.through.objects.filter(historian_id__in=arguments.values("historian_id"))
+        return self.filter(pk__in=members.values("school_id"))
+
+    def for_topic(self, topic):
+        return self.of_arguments(Argument.objects.published().for_topic(topic))
 
 
 class School(models.Model):
@@ -126,7 +137,7 @@ class School(models.Model):
     active_to = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while still active.")
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(SchoolQuerySet)()
 
     class Meta:
         ordering = ["order", "name"]
@@ -166,6 +177,19 @@ class Role(models.TextChoices):
 SCHOLARLY_ROLES = (Role.HISTORIAN, Role.BIOGRAPHER)
 
 
+class HistorianQuerySet(models.QuerySet):
+    def of_arguments(self, arguments):
+        """The people who made `arguments` (a queryset)."""
+        return self.filter(pk__in=arguments.values("historian_id"))
+
+    def for_topic(self, topic):
+        """The people with a published argument or estimate in `topic`."""
+        return self.filter(
+            Q(pk__in=Argument.objects.published().for_topic(topic).values("historian_id"))
+            | Q(pk__in=Estimate.objects.published().filter(question__topic=topic).values("historian_id"))
+        )
+
+
 class Historian(models.Model):
     """Anyone an interpretation is attributed to: scholars, and actors such as Trotsky."""
 
@@ -178,7 +202,7 @@ class Historian(models.Model):
     bio = models.TextField(blank=True)
     schools = models.ManyToManyField(School, blank=True, related_name="historians")
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(HistorianQuerySet)()
 
     class Meta:
         ordering = ["sort_name"]
@@ -222,6 +246,15 @@ class WorkKind(models.TextChoices):
     WEB = "web", "Web page"
 
 
+class WorkQuerySet(models.QuerySet):
+    def for_topic(self, topic):
+        """The works a published argument or estimate of `topic` cites."""
+        return self.filter(
+            Q(pk__in=Argument.objects.published().for_topic(topic).values("work_id"))
+            | Q(pk__in=Estimate.objects.published().filter(question__topic=topic).values("work_id"))
+        )
+
+
 class Work(models.Model):
     """A book, article, speech or interview that arguments cite."""
 
@@ -233,7 +266,7 @@ class Work(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(WorkQuerySet)()
 
     class Meta:
         ordering = ["year", "title"]
@@ -271,7 +304,23 @@ class QuestionQuerySet(PublishableQuerySet):
 
     def with_argument_counts(self):
         return self.annotate(
-            argument_count=Count("positions__arguments", filter=Q(positions__arguments__status=Status.PUBLISHED))
+            argument_count=Count(
+                "positions__arguments", filter=Q(positions__arguments__status=Status.PUBLISHED), distinct=True
+            )
+        )
+
+    def with_estimate_counts(self):
+        return self.annotate(
+            estimate_count=Count("estimates", filter=Q(estimates__status=Status.PUBLISHED), distinct=True)
+        )
+
+    def with_year_span(self):
+        """`first_year` and `last_year`: when its published arguments were made (None
+        without any), in the same query, for decade filters that fit the debate."""
+        published = Q(positions__arguments__status=Status.PUBLISHED)
+        return self.annotate(
+            first_year=Min("positions__arguments__year", filter=published),
+            last_year=Max("positions__arguments__year", filter=published),
         )
 
 
@@ -387,6 +436,11 @@ class TaggedArgument(TaggedItemBase):
     natural_key.dependencies = ["historiography.argument", "taggit.tag"]
 
 
+def tags_of(arguments):
+    """The tags of `arguments` (a queryset), by name: one question's or topic's, not all."""
+    return Tag.objects.filter(pk__in=TaggedArgument.objects.filter(content_object__in=arguments).values("tag_id"))
+
+
 class ArgumentQuerySet(PublishableQuerySet):
     published_through = ("position__question", "position__question__topic")
 
@@ -406,6 +460,9 @@ class ArgumentQuerySet(PublishableQuerySet):
 
     def for_question(self, question):
         return self.filter(position__question=question)
+
+    def for_topic(self, topic):
+        return self.filter(position__question__topic=topic)
 
     def per_position_counts(self):
         """{position id: number of arguments} over this queryset (one query)."""
@@ -514,7 +571,7 @@ class Argument(models.Model):
         ordering = ["position__order", "year", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100), name="argument_year_plausible"
+                condition=Q(year__isnull=True) | Q(year__gte=1, year__lte=2100), name="argument_year_plausible"
             ),
             models.CheckConstraint(condition=~Q(source_document=""), name="argument_has_source_document"),
         ]

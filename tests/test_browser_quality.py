@@ -180,7 +180,7 @@ class EveryPageInChromium(BrowserTestCase):
             ("question-filtered", anon, f"/questions/{question.slug}/?school={school.slug}&role=historian", 200),
             ("question-estimates", anon, "/questions/death-toll/", 200),
             ("argument-list", anon, "/arguments/", 200),
-            ("argument-list-filtered", anon, f"/arguments/?question={question.slug}&decade=1990", 200),
+            ("argument-list-filtered", anon, f"/arguments/?question={question.slug}&decade=1950", 200),
             ("argument-list-page-2", anon, "/arguments/?page=2", 200),
             ("argument", anon, argument.get_absolute_url(), 200),
             ("historian-list", anon, "/historians/", 200),

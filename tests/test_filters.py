@@ -1,11 +1,13 @@
 """The filter forms: selects written in Python (fast with thousands of people), and the
 question page offering only the people who argue on that question."""
 
+from django.urls import reverse
+
 from historiography.filters import ArgumentFilter, QuickSelect
 from historiography.models import Argument
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, HistorianFactory, make_question
+from .factories import ArgumentFactory, HistorianFactory, SchoolFactory, TopicFactory, make_question
 
 
 class FilterTests(BaseTestCase):
@@ -36,3 +38,56 @@ class FilterTests(BaseTestCase):
         response = self.client.get(question.get_absolute_url())
         self.assertContains(response, "On the question</option>")
         self.assertNotContains(response, "Elsewhere</option>")
+
+
+class TopicScopeTests(BaseTestCase):
+    """Two topics side by side: each page offers only its own topic's choices."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.ours, cls.theirs = TopicFactory(title="Ours", slug="ours"), TopicFactory(title="Theirs", slug="theirs")
+        cls.question = make_question(topic=cls.ours, title="Our question?", slug="our-question")
+        cls.elsewhere = make_question(topic=cls.theirs, title="Their question?", slug="their-question")
+        ArgumentFactory(
+            historian=HistorianFactory(name="Our man", schools=[SchoolFactory(name="Our school")]),
+            position=cls.question.positions.first(),
+            tags=["our-tag"],
+            year=1776,
+        )
+        ArgumentFactory(
+            historian=HistorianFactory(name="Their man", schools=[SchoolFactory(name="Their school")]),
+            position=cls.elsewhere.positions.first(),
+            tags=["their-tag"],
+            year=1937,
+        )
+
+    def assert_only_ours(self, response):
+        for ours in ("Our school</option>", "our-tag</option>", "Our man</option>"):
+            self.assertContains(response, ours)
+        for theirs in ("Their school", "their-tag", "Their man", "1930s"):
+            self.assertNotContains(response, theirs)
+
+    def test_the_question_page_offers_its_own_schools_tags_people_and_decades(self):
+        response = self.client.get(self.question.get_absolute_url())
+        self.assert_only_ours(response)
+        self.assertContains(response, '<option value="1770">1770s</option>')
+
+    def test_the_argument_list_is_scoped_by_topic_or_question(self):
+        url = reverse("historiography:argument-list")
+        for params in ({"topic": "ours"}, {"question": "our-question"}):
+            with self.subTest(params=params):
+                response = self.client.get(url, params)
+                self.assert_only_ours(response)
+                self.assertNotContains(response, "Their question?")
+                self.assertEqual([a.historian.name for a in response.context["page"]], ["Our man"])
+        # Unscoped, it offers everything, each question under its topic.
+        response = self.client.get(url)
+        self.assertContains(response, "Theirs: Their question?</option>")
+        self.assertContains(response, '<option value="1930">1930s</option>')
+        self.assertContains(response, '<option value="1770">1770s</option>')
+
+    def test_a_bad_topic_is_reported_and_ignored(self):
+        response = self.client.get(reverse("historiography:argument-list"), {"topic": "nope"})
+        self.assertContains(response, "Topic: Select a valid choice.")
+        self.assertEqual(len(response.context["page"]), 2)

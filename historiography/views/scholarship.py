@@ -21,9 +21,10 @@ PAGE_SIZE = 20
 CARDS_PER_COLUMN = 20
 
 
-def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter, people=None):
-    """Apply the filters in the query string; a bad value is reported, not fatal."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, people=people)
+def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter, **choices):
+    """Apply the filters in the query string; a bad value is reported, not fatal.
+    `choices` tell the FilterSet what to offer (see ArgumentFilter)."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, **choices)
     if filterset.is_bound and not filterset.is_valid():
         for field, errors in filterset.errors.items():
             label = filterset.form.fields[field].label or field
@@ -48,12 +49,14 @@ def topic_detail(request, slug):
 
 def question_detail(request, slug):
     """The positions of a question as side-by-side columns, or grouped by school."""
-    question = get_object_or_404(Question.objects.published().with_topic().with_positions(), slug=slug)
+    question = get_object_or_404(Question.objects.published().with_topic().with_positions().with_year_span(), slug=slug)
     positions = list(question.positions.all())
     on_question = Argument.objects.published().for_question(question)
-    # The people who argue on this question, not the thousands in the whole scholarship.
-    people = Historian.objects.filter(pk__in=on_question.values("historian_id"))
-    filterset = _filtered_arguments(request, on_question.for_cards(), people=people)
+    # The schools, tags, people and decades of this question, not those of the whole
+    # scholarship (thousands of people, other topics' schools).
+    filterset = _filtered_arguments(
+        request, on_question.for_cards(), scope=on_question, decades=(question.first_year, question.last_year)
+    )
     counts = filterset.qs.per_position_counts()
     # The columns are paged together: page 2 shows the 21st to 40th argument of each.
     page = Paginator(range(max(counts.values(), default=0)), CARDS_PER_COLUMN).get_page(request.GET.get("page"))
@@ -104,10 +107,12 @@ def _group_by_school(arguments, positions):
 
 
 def argument_list(request):
+    published = Argument.objects.published()
     filterset = _filtered_arguments(
         request,
-        Argument.objects.published().for_cards().order_by("position__question__order", "position__order", "year", "pk"),
+        published.for_cards().order_by("position__question__order", "position__order", "year", "pk"),
         ArgumentListFilter,
+        arguments=published,
     )
     page = _page(request, filterset.qs)
     return render(request, "historiography/argument_list.html", {"filter": filterset, "page": page})
