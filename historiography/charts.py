@@ -165,10 +165,15 @@ def estimate_chart(estimates) -> EstimateChart | None:
 
 # --- Timeline -------------------------------------------------------------------------
 
-TIMELINE_START, TIMELINE_END = 1930, 2030
 LANE_HEIGHT = 34
-TIMELINE_LEFT = 170
 TIMELINE_WIDTH = 620
+# Text widths are estimated (the SVG is laid out on the server): under 6.6px a character
+# for the 12px lane labels, 5.6px for the 10px milestone labels.
+LANE_CHAR = 6.6
+MARKER_CHAR = 5.6
+MARKER_ROW = 12
+LANE_LABEL_LINE = 22  # characters on one line of a lane label before it wraps
+DEFAULT_SPAN = (1950, 2020)  # an empty timeline still draws an axis
 
 
 @dataclass
@@ -185,11 +190,32 @@ class Lane:
     y: float
     colour: str
     dots: list = field(default_factory=list)
+    lines: list = field(default_factory=list)  # the label, wrapped: [(text, y)]
+
+
+@dataclass
+class Marker:
+    x: float
+    year: int
+    label: str
+    label_x: float = 0  # the label's centre, kept inside the chart
+    row: int = 0
+
+    @property
+    def text(self):
+        return f"{self.year} {self.label}"
+
+    @property
+    def label_y(self):
+        return 12 + MARKER_ROW * self.row
+
+    def __iter__(self):  # (x, year, label), as the table and the tests read it
+        return iter((self.x, self.year, self.label))
 
 
 @dataclass
 class Timeline:
-    """Lanes of dots over 1930–2030, with the markers that matter."""
+    """Lanes of dots over the years the debate spans, with the markers that matter."""
 
     lanes: list
     width: int
@@ -197,46 +223,117 @@ class Timeline:
     axis_y: float
     decades: list
     markers: list
-    left: int = TIMELINE_LEFT
+    left: int
+    start: int
+    end: int
+    top: float = 0
+
+    def x(self, year):
+        return self.left + TIMELINE_WIDTH * (year - self.start) / (self.end - self.start)
 
 
-def year_x(year: int) -> float:
-    year = min(max(year, TIMELINE_START), TIMELINE_END)
-    return TIMELINE_LEFT + TIMELINE_WIDTH * (year - TIMELINE_START) / (TIMELINE_END - TIMELINE_START)
+def axis_span(years, default=DEFAULT_SPAN):
+    """The decades around `years`: from the first's decade to the end of the last's (at
+    least two decades, so one year still has an axis around it)."""
+    years = [year for year in years if year]
+    if not years:
+        years = [year for year in default if year] or DEFAULT_SPAN
+    start = min(years) - min(years) % 10
+    end = max(years) - max(years) % 10 + 10
+    if end - start < 20:
+        end = start + 20
+    return start, end
 
 
-def timeline(lanes_of, milestones=()) -> Timeline:
+def tick_step(span):
+    """Every decade on a short axis, fewer labels on a long one (a debate since Gibbon)."""
+    for step in (10, 20, 25, 50, 100, 200, 250, 500):
+        if span / step <= 12:
+            return step
+    return 1000
+
+
+def wrap(text, width=LANE_LABEL_LINE):
+    """A lane label in lines of about `width` characters, split at spaces (a long word
+    stays whole): names are shown whole, never cut."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + [line] if line else lines
+
+
+def marker_rows(markers, width):
+    """Centre each milestone label on its line, inside the chart's `width`, in the first
+    row where it does not touch the label before it: labels of close years stack instead
+    of overprinting. Returns the number of rows."""
+    ends = []  # per row, where its last label ends
+    for marker in sorted(markers, key=lambda m: m.x):
+        half = MARKER_CHAR * len(marker.text) / 2
+        marker.label_x = min(max(marker.x, half + 2), width - half - 2)
+        for row, end in enumerate(ends):
+            if marker.label_x - half > end + 8:
+                break
+        else:
+            row = len(ends)
+            ends.append(0)
+        ends[row] = marker.label_x + half
+        marker.row = row
+    return len(ends)
+
+
+def timeline(lanes_of, milestones=(), period=(None, None)) -> Timeline:
     """`lanes_of` is [(label, [argument, ...]), ...]; `milestones` the topic's turning
-    points (Milestone rows), drawn as vertical lines when they fall on the axis. Arguments without a year, or from
-    before the axis begins (Lenin's 1902 pamphlet), are left to the table: clamped onto
-    the axis they would look like arguments of the 1930s.
+    points (Milestone rows), drawn as vertical lines with their labels in as many rows as
+    it takes for none to overprint another. The axis spans the decades of the arguments
+    and milestones (the topic's period when there are none), so a debate about Rome and
+    one about the 1930s both fill it; arguments without a year are left to the table.
     Dots of the same lane and year are stacked a little so none hides another."""
-    lanes, y = [], 30.0
-    for index, (label, arguments) in enumerate(lanes_of):
+    years = [a.year for _, arguments in lanes_of for a in arguments if a.year] + [m.year for m in milestones]
+    start, end = axis_span(years, default=period)
+    wrapped = [wrap(label) for label, _ in lanes_of]
+    longest = max((len(line) for lines in wrapped for line in lines), default=0)
+    left = int(max(90, min(LANE_CHAR * longest + 16, LANE_CHAR * LANE_LABEL_LINE + 16)))
+    chart = Timeline(
+        lanes=[],
+        width=left + TIMELINE_WIDTH + 30,
+        height=0,
+        axis_y=0,
+        decades=[],
+        markers=[],
+        left=left,
+        start=start,
+        end=end,
+    )
+    chart.markers = [Marker(chart.x(m.year), m.year, m.label) for m in milestones]
+    rows = marker_rows(chart.markers, chart.width)
+    chart.top = 6 + MARKER_ROW * rows
+    y = chart.top + 10
+    for index, ((label, arguments), lines) in enumerate(zip(lanes_of, wrapped)):
         colour = PALETTE[index % len(PALETTE)]
-        lane = Lane(label=label, y=y + LANE_HEIGHT / 2, colour=colour)
+        height = max(LANE_HEIGHT, 14 * len(lines) + 12)
+        lane = Lane(label=label, y=y + height / 2, colour=colour)
+        lane.lines = [(text, lane.y + 4 + 14 * (n - (len(lines) - 1) / 2)) for n, text in enumerate(lines)]
         seen = {}
-        for argument in sorted((a for a in arguments if a.year and a.year >= TIMELINE_START), key=lambda a: a.year):
+        for argument in sorted((a for a in arguments if a.year), key=lambda a: a.year):
             offset = seen.get(argument.year, 0)
             seen[argument.year] = offset + 1
             lane.dots.append(
                 Dot(
                     argument,
-                    year_x(argument.year) + 3 * offset,
+                    chart.x(argument.year) + 3 * offset,
                     lane.y + (4 if offset % 2 else -4) * (offset > 0),
                     colour,
                 )
             )
-        lanes.append(lane)
-        y += LANE_HEIGHT
-    axis_y = y + 6
-    decades = [(year_x(d), d) for d in range(TIMELINE_START, TIMELINE_END + 1, 10)]
-    markers = [(year_x(m.year), m.year, m.label) for m in milestones if TIMELINE_START <= m.year <= TIMELINE_END]
-    return Timeline(
-        lanes=lanes,
-        width=TIMELINE_LEFT + TIMELINE_WIDTH + 30,
-        height=int(axis_y + 30),
-        axis_y=axis_y,
-        decades=decades,
-        markers=markers,
-    )
+        chart.lanes.append(lane)
+        y += height
+    chart.axis_y = y + 6
+    chart.height = int(chart.axis_y + 30)
+    step = tick_step(end - start)
+    first = start + (-start) % step
+    chart.decades = [(chart.x(year), year) for year in range(first, end + 1, step)]
+    return chart

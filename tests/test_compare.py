@@ -1,10 +1,10 @@
 from django.urls import reverse
 
-from historiography.charts import estimate_chart, nice_max, timeline, year_x
+from historiography.charts import axis_span, estimate_chart, marker_rows, nice_max, tick_step, timeline, wrap
 from historiography.models import Basis, Milestone, Question, Status
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, make_question
+from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, TopicFactory, make_question
 
 
 class CompareTestCase(BaseTestCase):
@@ -17,8 +17,9 @@ class CompareTestCase(BaseTestCase):
         cls.conquest = HistorianFactory(name="Robert Conquest", slug="robert-conquest", schools=[cls.totalitarian])
         cls.getty = HistorianFactory(name="J. Arch Getty", slug="j-arch-getty", schools=[cls.revisionist])
         cls.kotkin = HistorianFactory(name="Stephen Kotkin", slug="stephen-kotkin", schools=[cls.archival])
-        cls.terror = make_question(title="What drove the terror?", slug="terror", order=1)
-        cls.famine = make_question(title="Was the famine genocide?", slug="famine", order=2)
+        cls.topic = TopicFactory(title="Stalinism", slug="stalinism")
+        cls.terror = make_question(topic=cls.topic, title="What drove the terror?", slug="terror", order=1)
+        cls.famine = make_question(topic=cls.topic, title="Was the famine genocide?", slug="famine", order=2)
         stalin, below = cls.terror.positions.all()
         genocide, not_genocide = cls.famine.positions.all()
         ArgumentFactory(historian=cls.conquest, position=stalin, year=1968, quotation="Stalin was the terror's author")
@@ -31,8 +32,9 @@ class CompareTestCase(BaseTestCase):
 class CompareSchoolsTests(CompareTestCase):
     url = reverse("historiography:compare-schools")
 
-    def test_it_defaults_to_totalitarian_against_revisionist(self):
+    def test_it_defaults_to_the_first_topic_and_its_first_two_schools(self):
         response = self.client.get(self.url)
+        self.assertEqual(response.context["topic"], self.topic)
         self.assertEqual(response.context["schools"], [self.totalitarian, self.revisionist])
         question, cells = response.context["rows"][0]
         self.assertEqual(question, self.terror)
@@ -53,8 +55,9 @@ class CompareSchoolsTests(CompareTestCase):
                 self.assertEqual(len(list(response.context["messages"])), 1)
 
     def test_query_count_is_fixed(self):
-        # the chosen schools, questions, their positions, one row per argument and school,
-        # the representative quotations (historian and work joined); the form's choices
+        # topics, the topic's schools (the form's choices and the chosen ones), its
+        # questions, their positions, one row per argument and school, the representative
+        # arguments (historian and work joined)
         with self.assertNumQueries(6):
             self.client.get(self.url, {"school": ["totalitarian", "revisionist"]})
         for n in range(30):
@@ -82,7 +85,8 @@ class CompareHistoriansTests(CompareTestCase):
         self.assertContains(response, "Pick two to four people")
 
     def test_query_count_is_fixed(self):
-        # historians chosen, arguments, schools prefetch; the form's choices
+        # topics, the topic's people (the form's choices and the chosen ones), arguments,
+        # schools prefetch
         with self.assertNumQueries(4):
             self.client.get(self.url, {"historian": ["robert-conquest", "j-arch-getty"]})
 
@@ -99,9 +103,11 @@ class TimelineTests(CompareTestCase):
         self.assertEqual([lane.label for lane in lanes], ["Side 1", "Side 2"])
         self.assertEqual(sorted(dot.argument.year for dot in lanes[0].dots), [1968, 2017])
         self.assertContains(response, "1991 Archives open")
-        self.assertNotContains(response, "Off the axis</text>")
+        # The axis reaches back to the earliest milestone: nothing is dropped off its edge.
+        self.assertContains(response, "1900 Off the axis</text>")
         self.assertEqual(
-            [(year, text) for _, year, text in response.context["chart"].markers], [(1991, "Archives open")]
+            [(year, text) for _, year, text in response.context["chart"].markers],
+            [(1900, "Off the axis"), (1991, "Archives open")],
         )
         self.assertContains(response, "Vertical lines mark")
         self.assertContains(response, '<title id="timeline-title">')
@@ -109,11 +115,10 @@ class TimelineTests(CompareTestCase):
     def test_query_count_is_fixed(self):
         topic = self.terror.topic
         Milestone.objects.create(topic=topic, year=1991, label="Archives open")
-        # the question (topic joined) and its positions, or the topic asked for and, when
-        # none is, the first one; the arguments (historian, position, question, work
-        # joined) and their historians' schools; the topic's questions for the form; the
-        # topic's milestones
-        for params, queries in [({"question": "terror"}, 6), ({}, 6)]:
+        # every question with its topic (the choosers); the question asked for (topic
+        # joined) and its positions; the arguments (historian, position, question, work
+        # joined) and their historians' schools; the topic's milestones
+        for params, queries in [({"question": "terror"}, 6), ({}, 4), ({"topic": "stalinism"}, 4)]:
             for extra in (0, 20):
                 with self.subTest(params=params, extra=extra):
                     for n in range(extra):
@@ -142,13 +147,53 @@ class TimelineTests(CompareTestCase):
         self.assertContains(response, "No published question by that name")
 
     def test_dots_sit_at_their_years(self):
-        self.assertLess(year_x(1953), year_x(1991))
-        chart = timeline([("A", [ArgumentFactory.build(year=1991)])])
-        self.assertEqual(chart.lanes[0].dots[0].x, year_x(1991))
+        chart = timeline([("A", [ArgumentFactory.build(year=1991), ArgumentFactory.build(year=1953)])])
+        self.assertLess(chart.x(1953), chart.x(1991))
+        self.assertEqual(sorted(dot.x for dot in chart.lanes[0].dots), [chart.x(1953), chart.x(1991)])
 
-    def test_arguments_before_the_axis_are_left_to_the_table(self):
-        chart = timeline([("A", [ArgumentFactory.build(year=1902), ArgumentFactory.build(year=1937)])])
+    def test_the_axis_spans_the_debates_own_years(self):
+        # A debate since the eighteenth century draws as well as one about the 1930s.
+        chart = timeline([("A", [ArgumentFactory.build(year=1776), ArgumentFactory.build(year=1998)])])
+        self.assertEqual((chart.start, chart.end), (1770, 2000))
+        self.assertEqual(len(chart.lanes[0].dots), 2)
+        self.assertEqual([year for _, year in chart.decades][:3], [1780, 1800, 1820])  # fewer ticks on a long axis
+        self.assertEqual(
+            (axis_span([1937]), axis_span([]), axis_span([], default=(1924, 1953))),
+            ((1930, 1950), (1950, 2030), (1920, 1960)),
+        )
+        self.assertEqual([tick_step(span) for span in (90, 230, 2000)], [10, 20, 200])
+
+    def test_arguments_without_a_year_are_left_to_the_table(self):
+        chart = timeline([("A", [ArgumentFactory.build(year=None), ArgumentFactory.build(year=1937)])])
         self.assertEqual([dot.argument.year for dot in chart.lanes[0].dots], [1937])
+
+    def test_milestone_labels_of_close_years_stack_instead_of_overprinting(self):
+        milestones = [
+            Milestone(year=year, label=label)
+            for year, label in [(1953, "Stalin dies"), (1956, "Secret Speech"), (1991, "Archives open"), (1993, "Two")]
+        ]
+        chart = timeline([("A", [ArgumentFactory.build(year=1960)])], milestones)
+        rows = {marker.year: marker.row for marker in chart.markers}
+        self.assertEqual(rows, {1953: 0, 1956: 1, 1991: 0, 1993: 1})
+        boxes = [(m.row, m.label_x - 2.8 * len(m.text), m.label_x + 2.8 * len(m.text)) for m in chart.markers]
+        for a in boxes:
+            for b in boxes:
+                if a is not b and a[0] == b[0]:
+                    self.assertTrue(a[2] < b[1] or b[2] < a[1], (a, b))
+        self.assertLess(max(lane.y for lane in chart.lanes) - 20, chart.axis_y)
+        self.assertGreater(chart.lanes[0].y, max(m.label_y for m in chart.markers))
+        self.assertEqual(marker_rows([], 800), 0)
+
+    def test_long_lane_labels_wrap_whole(self):
+        self.assertEqual(
+            wrap("Developmental dictatorship (Soviet modernisation)"),
+            ["Developmental", "dictatorship (Soviet", "modernisation)"],
+        )
+        chart = timeline([("Developmental dictatorship (Soviet modernisation)", [])])
+        self.assertEqual(
+            [text for text, _ in chart.lanes[0].lines], wrap("Developmental dictatorship (Soviet modernisation)")
+        )
+        self.assertGreaterEqual(chart.left, 6.6 * len("dictatorship (Soviet") + 8)
 
 
 class EstimateChartTests(BaseTestCase):

@@ -12,13 +12,33 @@ from django.shortcuts import render
 from ..charts import timeline
 from ..models import Argument, Historian, Question, School, Topic
 
-DEFAULT_SCHOOLS = ["totalitarian", "revisionist"]
+
+def _topic_in_view(request, topics):
+    """The topic asked for (`?topic=`), else the first: a comparison or a timeline is always
+    of one topic, chosen from `topics` (a list already read). A bad slug gets a message."""
+    slug = request.GET.get("topic")
+    chosen = next((topic for topic in topics if topic.slug == slug), None)
+    if slug and chosen is None:
+        messages.warning(request, "No published topic by that name; showing the first one.")
+    return chosen or (topics[0] if topics else None)
+
+
+class ChoiceOfRows(forms.MultipleChoiceField):
+    """Several of `rows` (a list already read), by slug: validated and rendered from the
+    same list, so offering and checking the choices costs one query, not two."""
+
+    def __init__(self, rows, **kwargs):
+        self.rows = {row.slug: row for row in rows}
+        super().__init__(choices=[(row.slug, str(row)) for row in rows], **kwargs)
+
+    def clean(self, value):
+        return [self.rows[slug] for slug in super().clean(value)]
 
 
 class SchoolsForm(forms.Form):
-    school = forms.ModelMultipleChoiceField(
-        queryset=School.objects.all(), to_field_name="slug", widget=forms.CheckboxSelectMultiple, label="Schools"
-    )
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"] = ChoiceOfRows(schools, widget=forms.CheckboxSelectMultiple, label="Schools")
 
     def clean_school(self):
         schools = self.cleaned_data["school"]
@@ -28,12 +48,11 @@ class SchoolsForm(forms.Form):
 
 
 class HistoriansForm(forms.Form):
-    historian = forms.ModelMultipleChoiceField(
-        queryset=Historian.objects.all(),
-        to_field_name="slug",
-        label="Historians",
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-    )
+    def __init__(self, *args, historians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["historian"] = ChoiceOfRows(
+            historians, label="Historians", widget=forms.SelectMultiple(attrs={"size": 10})
+        )
 
     def clean_historian(self):
         historians = self.cleaned_data["historian"]
@@ -49,22 +68,28 @@ def _report(request, form):
 
 
 def compare_schools(request):
-    """Questions x schools: per cell, the positions the school's people argue, how many
-    arguments, and one representative quotation (the latest). The cells are worked out
-    from one narrow query, so only the quotations shown are loaded, however many arguments
-    the schools have (tens of thousands in bench/run.py's data)."""
-    form = SchoolsForm(request.GET if "school" in request.GET else {"school": DEFAULT_SCHOOLS})
-    if form.is_valid():
-        schools = list(form.cleaned_data["school"])
-    else:
+    """Questions x schools of one topic: per cell, the positions the school's people argue,
+    how many arguments, and one representative argument (the latest with a quotation, else
+    the latest). The cells are worked out from one narrow query, so only the arguments shown
+    are loaded, however many the schools have (tens of thousands in bench/run.py's data).
+    With no schools chosen, the topic's first two are compared."""
+    topics = list(Topic.objects.published())
+    topic = _topic_in_view(request, topics)
+    offered = list(School.objects.for_topic(topic)) if topic else []
+    form = SchoolsForm(request.GET if "school" in request.GET else None, schools=offered)
+    schools = offered[:2]
+    if form.is_bound and form.is_valid():
+        schools = form.cleaned_data["school"]
+    elif form.is_bound:
         _report(request, form)
-        schools = list(School.objects.filter(slug__in=DEFAULT_SCHOOLS)) or list(School.objects.all()[:2])
-    questions = list(Question.objects.published().with_topic().with_positions().order_by("topic__title", "order"))
+    questions = list(
+        Question.objects.published().filter(topic=topic).with_topic().with_positions().order_by("order", "title")
+    )
     positions = {position.pk: position for question in questions for position in question.positions.all()}
     # One row per argument and chosen school of its historian.
     rows = (
         Argument.objects.published()
-        .filter(historian__schools__in=schools)
+        .filter(position__question__in=[question.pk for question in questions], historian__schools__in=schools)
         .annotate(quoted=ExpressionWrapper(~Q(quotation=""), output_field=BooleanField()))
         .values_list("pk", "position_id", "position__question_id", "historian__schools", "year", "quoted")
         .order_by()
@@ -74,12 +99,14 @@ def compare_schools(request):
         cell = cells[(question_id, school_id)]
         cell["arguments"].append(pk)
         cell["positions"].add(position_id)
-        if quoted and (cell["latest"] is None or (year or 0, pk) > cell["latest"]):
-            cell["latest"] = (year or 0, pk)
+        # A quotation is preferred; a claim in the editors' words stands in for a school
+        # whose arguments come from its members' books, with no words quoted.
+        if cell["latest"] is None or (quoted, year or 0, pk) > cell["latest"]:
+            cell["latest"] = (quoted, year or 0, pk)
     representatives = (
         Argument.objects.select_related("historian", "work")
         .order_by()
-        .in_bulk([cell["latest"][1] for cell in cells.values() if cell["latest"]])
+        .in_bulk([cell["latest"][2] for cell in cells.values() if cell["latest"]])
     )
 
     table = []
@@ -92,24 +119,31 @@ def compare_schools(request):
                     "school": school,
                     "arguments": cell["arguments"],
                     "positions": sorted((positions[pk] for pk in cell["positions"]), key=lambda p: p.order),
-                    "representative": representatives.get(cell["latest"][1]) if cell["latest"] else None,
+                    "representative": representatives.get(cell["latest"][2]) if cell["latest"] else None,
                 }
             )
         table.append((question, row))
-    return render(request, "historiography/compare_schools.html", {"form": form, "schools": schools, "rows": table})
+    return render(
+        request,
+        "historiography/compare_schools.html",
+        {"form": form, "schools": schools, "rows": table, "topic": topic, "topics": topics},
+    )
 
 
 def compare_historians(request):
     """Questions x 2-4 historians, marking per question: all on one position ("agree"),
     nobody sharing a position ("disagree"), or some of each ("mixed")."""
-    form = HistoriansForm(request.GET if "historian" in request.GET else None)
+    topics = list(Topic.objects.published())
+    topic = _topic_in_view(request, topics)
+    offered = list(Historian.objects.for_topic(topic)) if topic else []
+    form = HistoriansForm(request.GET if "historian" in request.GET else None, historians=offered)
     historians, rows = [], []
     if form.is_bound and form.is_valid():
-        historians = list(form.cleaned_data["historian"])
+        historians = form.cleaned_data["historian"]
     elif form.is_bound:
         _report(request, form)
     if historians:
-        arguments = Argument.objects.published().filter(historian__in=historians).for_comparison()
+        arguments = Argument.objects.published().for_topic(topic).filter(historian__in=historians).for_comparison()
         cells = defaultdict(list)
         questions = {}
         for argument in arguments:
@@ -128,47 +162,50 @@ def compare_historians(request):
                 verdict = "mixed"
             rows.append((question, row, verdict))
     return render(
-        request, "historiography/compare_historians.html", {"form": form, "historians": historians, "rows": rows}
+        request,
+        "historiography/compare_historians.html",
+        {"form": form, "historians": historians, "rows": rows, "topic": topic, "topics": topics},
     )
 
 
 def debate_timeline(request):
-    """One question's arguments by position, or a topic's by school, over the decades."""
-    question = topic = None
+    """One question's arguments by position, or a topic's by school, over the years its
+    debate spans. The topic is chosen (`?topic=`, default the first), or is the question's."""
+    # Every published question with its topic: the choosers of both, in one query.
+    all_questions = list(Question.objects.published().with_topic().order_by("topic__title", "order", "title"))
+    topics = list({q.topic_id: q.topic for q in all_questions}.values())
+    question = None
     slug = request.GET.get("question")
     if slug:
         question = Question.objects.published().with_topic().with_positions().filter(slug=slug).first()
         if question is None:
             messages.warning(request, "No published question by that name; showing the whole topic.")
     if question:
+        topic = question.topic
         arguments = list(Argument.objects.published().for_question(question).for_timeline())
         lanes = [(p.label, [a for a in arguments if a.position_id == p.pk]) for p in question.positions.all()]
-        topic = question.topic
     else:
-        topic = (
-            Topic.objects.published().filter(slug=request.GET.get("topic", "")).first()
-            or Topic.objects.published().first()
-        )
-        arguments = (
-            list(Argument.objects.published().filter(position__question__topic=topic).for_timeline()) if topic else []
-        )
+        topic = _topic_in_view(request, topics)
+        arguments = list(Argument.objects.published().for_topic(topic).for_timeline()) if topic else []
         by_school = defaultdict(list)
         for argument in arguments:
             for school in argument.historian.schools.all() or [None]:
                 by_school[school].append(argument)
         ordered = sorted(by_school, key=lambda s: (s is None, s.order if s else 0, str(s)))
         lanes = [(school.name if school else "No school recorded", by_school[school]) for school in ordered]
-    questions = Question.objects.published().filter(topic=topic).order_by("order") if topic else []
+    questions = [q for q in all_questions if topic and q.topic_id == topic.pk]
     milestones = list(topic.milestones.all()) if topic else []
+    chart = timeline(lanes, milestones, period=(topic.period_start, topic.period_end) if topic else (None, None))
     return render(
         request,
         "historiography/timeline.html",
         {
-            "chart": timeline(lanes, milestones),
+            "chart": chart,
             "milestones": milestones,
             "arguments": arguments,
             "question": question,
             "topic": topic,
+            "topics": topics,
             "questions": questions,
         },
     )
