@@ -7,6 +7,9 @@ rows, so each viewset's queryset carries its joins; tests/test_api.py pins the c
 """
 
 import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from .filters import ArgumentFilter
@@ -189,20 +192,49 @@ def slug_choice(field_name, queryset, **kwargs):
     return django_filters.ModelChoiceFilter(field_name=field_name, to_field_name="slug", queryset=queryset, **kwargs)
 
 
-class ArgumentAPIFilter(ArgumentFilter):
-    """The pages' argument filters (school, decade, tag, historian, role), plus question and
-    position (by id, as a position's slug is only unique within its question)."""
+class DecadeField(forms.IntegerField):
+    default_error_messages = {"invalid": "Select a valid choice: a decade, as its first year (e.g. 1930)."}
 
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and (not 0 <= value <= 2100 or value % 10):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class DecadeFilter(django_filters.NumberFilter):
+    """Any decade, as the API has no page offering choices (the pages offer the decades
+    of the question or topic in view)."""
+
+    field_class = DecadeField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TopicFilter(django_filters.ModelChoiceFilter):
+    """A published topic's slug."""
+
+
+def topic_choice(field_name=None, method=None):
+    """`topic`, accepted by every list: the rows of that topic."""
+    return TopicFilter(field_name=field_name, to_field_name="slug", queryset=Topic.objects.published(), method=method)
+
+
+class ArgumentAPIFilter(ArgumentFilter):
+    """The pages' argument filters (school, decade, tag, historian, role), plus topic,
+    question and position (by id, as a position's slug is only unique within its question).
+    Any decade is accepted (a year ending in 0), as the API offers no choices to pick from."""
+
+    topic = topic_choice("position__question__topic")
     question = slug_choice("position__question", Question.objects.published())
     position = django_filters.ModelChoiceFilter(queryset=Position.objects.published())
+    decade = DecadeFilter(method="filter_decade")
 
     class Meta:
         model = Argument
-        fields = ["question", "position", "school", "decade", "tag", "historian", "role"]
+        fields = ["topic", "question", "position", "school", "decade", "tag", "historian", "role"]
 
 
 class QuestionAPIFilter(django_filters.FilterSet):
-    topic = slug_choice("topic", Topic.objects.published())
+    topic = topic_choice("topic")
     standing = django_filters.ChoiceFilter(choices=Standing.choices)
 
     class Meta:
@@ -210,39 +242,74 @@ class QuestionAPIFilter(django_filters.FilterSet):
         fields = ["topic", "standing"]
 
 
+class TopicAPIFilter(django_filters.FilterSet):
+    topic = topic_choice(method="filter_topic")
+
+    class Meta:
+        model = Topic
+        fields = ["topic"]
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.filter(pk=value.pk)
+
+
 class PositionAPIFilter(django_filters.FilterSet):
+    topic = topic_choice("question__topic")
     question = slug_choice("question", Question.objects.published())
 
     class Meta:
         model = Position
-        fields = ["question"]
+        fields = ["topic", "question"]
 
 
 class HistorianAPIFilter(django_filters.FilterSet):
+    topic = topic_choice(method="filter_topic")
     role = django_filters.ChoiceFilter(choices=Role.choices)
     school = slug_choice("schools", School.objects.all(), distinct=True)
 
     class Meta:
         model = Historian
-        fields = ["role", "school"]
+        fields = ["topic", "role", "school"]
+
+    def filter_topic(self, queryset, name, value):
+        """People with a published argument or estimate in the topic."""
+        return queryset.filter(pk__in=Historian.objects.for_topic(value).values("pk"))
+
+
+class SchoolAPIFilter(django_filters.FilterSet):
+    topic = topic_choice(method="filter_topic")
+
+    class Meta:
+        model = School
+        fields = ["topic"]
+
+    def filter_topic(self, queryset, name, value):
+        """The schools of the people who argue in the topic."""
+        return queryset.filter(pk__in=School.objects.for_topic(value).values("pk"))
 
 
 class WorkAPIFilter(django_filters.FilterSet):
+    topic = topic_choice(method="filter_topic")
     author = slug_choice("authors", Historian.objects.all(), distinct=True)
     kind = django_filters.ChoiceFilter(choices=WorkKind.choices)
 
     class Meta:
         model = Work
-        fields = ["author", "kind"]
+        fields = ["topic", "author", "kind"]
+
+    def filter_topic(self, queryset, name, value):
+        """Works that a published argument or estimate of the topic cites."""
+        return queryset.filter(pk__in=Work.objects.for_topic(value).values("pk"))
 
 
 class EstimateAPIFilter(django_filters.FilterSet):
+    topic = topic_choice("question__topic")
     question = slug_choice("question", Question.objects.published())
     basis = django_filters.ChoiceFilter(choices=Basis.choices)
 
     class Meta:
         model = Estimate
-        fields = ["question", "basis"]
+        fields = ["topic", "question", "basis"]
 
 
 # --- ViewSets ------------------------------------------------------------------------
@@ -254,6 +321,7 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Topic.objects.published().with_questions().order_by("title", "slug")
     serializer_class = TopicSerializer
+    filterset_class = TopicAPIFilter
     lookup_field = "slug"
 
 
@@ -311,6 +379,7 @@ class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = School.objects.order_by("order", "name", "pk")
     serializer_class = SchoolSerializer
+    filterset_class = SchoolAPIFilter
     lookup_field = "slug"
 
 

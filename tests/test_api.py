@@ -273,6 +273,37 @@ class ApiPaginationTests(BaseTestCase):
                 self.assertIn("detail", response.json())
 
 
+class ApiTopicTests(ApiTestCase):
+    def test_every_list_takes_a_topic_and_lists_only_its_rows(self):
+        gaddis = HistorianFactory(
+            name="John Lewis Gaddis", slug="john-lewis-gaddis", schools=[SchoolFactory(slug="orthodox")]
+        )
+        known = WorkFactory(slug="we-now-know", year=1997)
+        known.authors.add(gaddis)
+        ArgumentFactory(slug="gaddis-origins", historian=gaddis, position=self.origins.positions.first(), work=known)
+        EstimateFactory(slug="cold-war-cost", question=self.origins, historian=gaddis, work=known)
+        origins_positions = set(self.origins.positions.values_list("pk", flat=True))
+        cold_war = {
+            "topic": {"cold-war"},
+            "question": {"origins"},
+            "position": origins_positions,
+            "argument": {"gaddis-origins"},
+            "historian": {"john-lewis-gaddis"},
+            "school": {"orthodox"},
+            "work": {"we-now-know"},
+            "estimate": {"cold-war-cost"},
+        }
+        for basename in ENDPOINTS:
+            with self.subTest(endpoint=basename):
+                response = self.client.get(list_url(basename), {"topic": "cold-war"})
+                self.assertEqual(keys(response), cold_war[basename])
+                response = self.client.get(list_url(basename), {"topic": "stalinism"})
+                self.assertEqual(keys(response), self.published[basename] - cold_war[basename] - origins_positions)
+                response = self.client.get(list_url(basename), {"topic": "no-such-topic"})
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(list(response.json()), ["topic"])
+
+
 class ApiSchemaTests(ApiTestCase):
     # A valid value for every filter of every list, and what it lists. The test fails when
     # the schema declares a filter missing here, so a new filter cannot go untested.
@@ -280,11 +311,15 @@ class ApiSchemaTests(ApiTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.valid_filters = {
-            "/api/topics/": {},
-            "/api/schools/": {},
+            "/api/topics/": {"topic": ("stalinism", {"stalinism"})},
+            "/api/schools/": {"topic": ("stalinism", {"totalitarian", "revisionist"})},
             "/api/questions/": {"topic": ("cold-war", {"origins"}), "standing": ("consensus", {"origins"})},
-            "/api/positions/": {"question": ("continuity", {cls.lenin_side.pk, cls.break_side.pk})},
+            "/api/positions/": {
+                "topic": ("cold-war", set(cls.origins.positions.values_list("pk", flat=True))),
+                "question": ("continuity", {cls.lenin_side.pk, cls.break_side.pk}),
+            },
             "/api/arguments/": {
+                "topic": ("stalinism", cls.published["argument"]),
                 "question": ("continuity", {"pipes-continuity", "trotsky-betrayal"}),
                 "position": (cls.break_side.pk, {"trotsky-betrayal"}),
                 "school": ("totalitarian", {"pipes-continuity"}),
@@ -294,14 +329,17 @@ class ApiSchemaTests(ApiTestCase):
                 "role": ("participant", {"trotsky-betrayal"}),
             },
             "/api/historians/": {
+                "topic": ("stalinism", cls.published["historian"]),
                 "role": ("participant", {"leon-trotsky"}),
                 "school": ("revisionist", {"sheila-fitzpatrick"}),
             },
             "/api/works/": {
+                "topic": ("stalinism", cls.published["work"]),
                 "author": ("richard-pipes", {"russian-revolution"}),
                 "kind": ("speech", {"revolution-betrayed"}),
             },
             "/api/estimates/": {
+                "topic": ("stalinism", cls.published["estimate"]),
                 "question": ("famine", {"famine-deaths", "famine-official"}),
                 "basis": ("official", {"famine-official"}),
             },
@@ -315,6 +353,8 @@ class ApiSchemaTests(ApiTestCase):
             ("/api/arguments/", {"position": str(cls.draft_position.pk)}),
             ("/api/arguments/", {"question": "draft-question"}),
             ("/api/questions/", {"topic": "draft-topic"}),
+            ("/api/arguments/", {"topic": "draft-topic"}),
+            ("/api/schools/", {"topic": "draft-topic"}),
             ("/api/estimates/", {"question": "in-draft-topic"}),
         ]
 
@@ -428,6 +468,22 @@ class ApiQueryCountTests(BaseTestCase):
     def test_historians(self):
         # count, page of historians, their schools
         self.assert_constant(3, lambda q, n: list_url("historian"))
+
+    # Filtered by topic: as unfiltered, plus the lookup of the bound topic.
+    def test_arguments_of_a_topic(self):
+        self.assert_constant(4, lambda q, n: f"{list_url('argument')}?topic={q.topic.slug}")
+
+    def test_historians_of_a_topic(self):
+        self.assert_constant(4, lambda q, n: f"{list_url('historian')}?topic={q.topic.slug}")
+
+    def test_schools_of_a_topic(self):
+        self.assert_constant(3, lambda q, n: f"{list_url('school')}?topic={q.topic.slug}")
+
+    def test_works_of_a_topic(self):
+        self.assert_constant(4, lambda q, n: f"{list_url('work')}?topic={q.topic.slug}")
+
+    def test_estimates_of_a_topic(self):
+        self.assert_constant(3, lambda q, n: f"{list_url('estimate')}?topic={q.topic.slug}")
 
     def test_historians_filtered(self):
         # as above, plus the lookup of the bound school
