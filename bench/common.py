@@ -56,7 +56,7 @@ def server_env(*, page_cache_seconds=0, **extra):
         "CONN_MAX_AGE": "600",
         "REDIS_URL": REDIS_URL,
         "PAGE_CACHE_SECONDS": str(page_cache_seconds),
-        "BENCHMARK": "true",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "LOG_LEVEL": "WARNING",
     }
     env.update(extra)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
@@ -30,18 +30,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from historiography.cache import invalidate_public_pages  # noqa: E402
-from historiography.models import (  # noqa: E402
-    Argument,
+from historiography.classroom.models import (  # noqa: E402
     Assignment,
     AssignmentMode,
     Phase,
-    Question,
-    School,
     SideAllocation,
-    Status,
     Submission,
     SubmissionStatus,
 )
+from historiography.models import Argument, Question, School, Status  # noqa: E402
 
 HOST = "127.0.0.1"
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "historiography",
+    "historiography.classroom",
 ]
 
 MIDDLEWARE = [
@@ -53,7 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "historiography.middleware.TimezoneMiddleware",
+    "historiography.classroom.middleware.TimezoneMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,8 +127,6 @@ CACHES = {
 # Its invalidation reaches every process only through a shared cache, so it is on by
 # default only with Redis in production; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL and not DEBUG else 0)
-# Serves /bench/minimal/, the baseline page of `make bench`.
-BENCHMARK = env.bool("BENCHMARK", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

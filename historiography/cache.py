@@ -1,6 +1,6 @@
 """Whole-page caching of the public pages for anonymous readers, in the shared cache.
 
-What is cached: the HTML (and API JSON) of the pages named in `PUBLIC_PAGES`, for GET
+What is cached: the HTML (and API JSON) of the public pages (`is_public_page`), for GET
 requests that carry neither a session cookie nor a messages cookie — anonymous readers
 with nothing pending to show. Everyone else (logged in, or an anonymous visitor who set a
 time zone, which lives in the session) goes through the view as usual. A response is kept
@@ -50,7 +50,6 @@ import re
 import time
 import uuid
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
@@ -60,6 +59,8 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
+from .apps import scholarship_models
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
@@ -68,45 +69,16 @@ GENERATION_KEY = "public-pages:generation"
 PAGE_KEY_PREFIX = "public-pages:v2:"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
-# URL names (namespace:name) of the pages served from the cache; the whole read-only API
-# is cached too, except its schema and docs.
-PUBLIC_PAGES = {
-    f"historiography:{name}"
-    for name in [
-        "home",
-        "topic-detail",
-        "question-detail",
-        "argument-list",
-        "argument-detail",
-        "historian-list",
-        "historian-detail",
-        "school-list",
-        "school-detail",
-        "work-detail",
-        "tag-list",
-        "tag-detail",
-        "search",
-        "argument-bibtex",
-        "argument-csl",
-        "argument-ris",
-        "work-bibtex",
-        "work-ris",
-        "work-csl",
-        "question-bibliography",
-        "question-handout",
-        "question-aif",
-        "compare-schools",
-        "compare-historians",
-        "timeline",
-    ]
-}
+# The pages served from the cache: every page of the scholarship's URL namespace (the
+# classroom has its own, `classroom`, and the accounts pages Django's), and the whole
+# read-only API except its schema and docs. A new public page is cached by being routed.
+PUBLIC_NAMESPACES = ("historiography", "api")
 UNCACHED_API_PAGES = {"api:schema", "api:docs"}
 
 
 def is_public_page(view_name: str) -> bool:
-    if view_name.startswith("api:"):
-        return view_name not in UNCACHED_API_PAGES
-    return view_name in PUBLIC_PAGES
+    namespace, _, _ = view_name.rpartition(":")
+    return namespace in PUBLIC_NAMESPACES and view_name not in UNCACHED_API_PAGES
 
 
 def _new_generation() -> str:
@@ -144,28 +116,12 @@ def scholarship_changed(sender, using=DEFAULT_DB_ALIAS, action="post_", **kwargs
         schedule_invalidation(using=using)
 
 
-# The models the public pages show; classroom writes (students saving drafts) never
-# invalidate, nor do users or sessions.
-SCHOLARSHIP_MODELS = [
-    "historiography.Topic",
-    "historiography.Milestone",
-    "historiography.School",
-    "historiography.Historian",
-    "historiography.Work",
-    "historiography.Question",
-    "historiography.Position",
-    "historiography.Argument",
-    "historiography.ArgumentRelation",
-    "historiography.Estimate",
-    "historiography.TaggedArgument",
-    "taggit.Tag",
-]
-
-
 def connect_invalidation() -> None:
     """Called from AppConfig.ready(), so management commands invalidate too."""
-    for label in SCHOLARSHIP_MODELS:
-        model = apps.get_model(label)
+    # The models the public pages show (historiography.apps): classroom writes (students
+    # saving drafts) never invalidate, nor do users or sessions.
+    for model in scholarship_models():
+        label = model._meta.label
         post_save.connect(scholarship_changed, sender=model, dispatch_uid=f"page-cache-save-{label}")
         post_delete.connect(scholarship_changed, sender=model, dispatch_uid=f"page-cache-delete-{label}")
         for field in model._meta.local_many_to_many:

@@ -27,8 +27,8 @@ from django.core import serializers
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 
-# Only the scholarship: the classroom and the users never come from a file.
-IMPORTABLE_APPS = ("historiography", "taggit")
+from .apps import SCHOLARSHIP_APP_LABELS, scholarship_models
+
 # Enough to fix a file in one go without burying the first problems.
 MAX_REPORTED = 50
 # The content rule (README, "Content rules"): a quotation says where it was found.
@@ -144,7 +144,8 @@ def plan_import(sources: Mapping[str, str | list]) -> Plan:
     for entry in entries:
         by_model[entry.model].append(entry)
     app_list = [
-        (apps.get_app_config(label), [m for m in by_model if m._meta.app_label == label]) for label in IMPORTABLE_APPS
+        (apps.get_app_config(label), [m for m in by_model if m._meta.app_label == label])
+        for label in SCHOLARSHIP_APP_LABELS
     ]
     ordered = serializers.sort_dependencies(app_list, allow_cycles=True)
 
@@ -234,11 +235,13 @@ def _element_lines(text: str) -> list[int]:
 
 
 def _importable_model(label: str):
+    """The model named `label` if a file may hold it: a scholarship model (never the
+    classroom or the users) that fixtures can name by natural key."""
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
         return None
-    if model._meta.app_label not in IMPORTABLE_APPS or not hasattr(model, "natural_key"):
+    if model not in scholarship_models() or not hasattr(model, "natural_key"):
         return None
     if not hasattr(model._default_manager, "get_by_natural_key"):
         return None
@@ -253,12 +256,7 @@ def _is_model(label: str) -> bool:
 
 
 def _importable_labels() -> list[str]:
-    return [
-        model._meta.label_lower
-        for label in IMPORTABLE_APPS
-        for model in apps.get_app_config(label).get_models()
-        if _importable_model(model._meta.label_lower)
-    ]
+    return [model._meta.label_lower for model in scholarship_models() if _importable_model(model._meta.label_lower)]
 
 
 def _importable_fields(model) -> dict[str, models.Field]:

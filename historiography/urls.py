@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, classroom, compare, exports, scholarship
+from .views import compare, exports, scholarship
 
 app_name = "historiography"
 
@@ -32,30 +32,4 @@ urlpatterns = [
     path("compare/schools/", compare.compare_schools, name="compare-schools"),
     path("compare/historians/", compare.compare_historians, name="compare-historians"),
     path("timeline/", compare.debate_timeline, name="timeline"),
-    # Accounts
-    path("accounts/signup/", accounts.signup, name="signup"),
-    path("accounts/timezone/", accounts.set_timezone, name="set-timezone"),
-    # Classroom
-    path("classes/", classroom.course_list, name="course-list"),
-    path("classes/new/", classroom.course_create, name="course-create"),
-    path("classes/join/", classroom.course_join, name="course-join"),
-    path("classes/<int:pk>/", classroom.course_detail, name="course-detail"),
-    path("classes/<int:pk>/update/", classroom.course_update, name="course-update"),
-    path("classes/<int:pk>/students/<int:student_pk>/", classroom.course_student, name="course-student"),
-    path("classes/<int:pk>/assignments/new/", classroom.assignment_create, name="assignment-create"),
-    path("assignments/", classroom.my_assignments, name="my-assignments"),
-    path("assignments/<int:pk>/", classroom.assignment_detail, name="assignment-detail"),
-    path("assignments/<int:pk>/edit/", classroom.assignment_edit, name="assignment-edit"),
-    path("assignments/<int:pk>/allocate/", classroom.assignment_allocate, name="assignment-allocate"),
-    path("assignments/<int:pk>/choose-side/", classroom.side_choose, name="side-choose"),
-    path("assignments/<int:pk>/evidence/", classroom.evidence_add, name="evidence-add"),
-    path("assignments/<int:pk>/submission/", classroom.submission_edit, name="submission-edit"),
-    path("assignments/<int:pk>/submission/phase-<int:phase>/", classroom.submission_edit, name="submission-edit-phase"),
-    path("assignments/<int:pk>/board/", classroom.assignment_board, name="assignment-board"),
-    path("assignments/<int:pk>/board/phase-<int:phase>/", classroom.assignment_board, name="assignment-board-phase"),
-    path("assignments/<int:pk>/groups/", classroom.assignment_groups, name="assignment-groups"),
-    path("assignments/<int:pk>/end-phase/", classroom.assignment_end_phase, name="assignment-end-phase"),
-    path("assignments/<int:pk>/release-feedback/", classroom.feedback_release, name="feedback-release"),
-    path("assignments/<int:pk>/grades.csv", classroom.assignment_grades_csv, name="assignment-grades"),
-    path("submissions/<int:pk>/", classroom.submission_detail, name="submission-detail"),
 ]

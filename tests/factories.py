@@ -3,6 +3,7 @@
 import factory
 
 from historiography import models
+from historiography.classroom import models as classroom_models
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -123,7 +124,7 @@ def make_class(instructor, students, *, also=(), slug, days_open=1, **assignment
     from django.contrib.auth.models import User
     from django.utils import timezone
 
-    from historiography import services
+    from historiography.classroom import services
 
     question = make_question(slug=slug)
     sides = list(question.positions.all())
@@ -137,7 +138,7 @@ def make_class(instructor, students, *, also=(), slug, days_open=1, **assignment
         question=question,
         positions=sides,
         evidence_minimum=1,
-        allocation=models.Allocation.BY_HAND,
+        allocation=classroom_models.Allocation.BY_HAND,
         opens_at=timezone.now() - timedelta(days=days_open),
         **assignment_fields,
     )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from historiography.models import Feedback, Submission, SubmissionStatus
+from historiography.classroom.models import Feedback, Submission, SubmissionStatus
 
 from .chromium import ChromiumTestCase
 from .factories import ArgumentFactory, HistorianFactory, make_question
@@ -168,8 +168,8 @@ class ControversyInChromium(ClassroomInChromium):
     def test_three_phases_argue_swap_consensus_then_grades(self):
         from playwright.sync_api import expect
 
-        from historiography import services
-        from historiography.models import Assignment, Phase, SideAllocation
+        from historiography.classroom import services
+        from historiography.classroom.models import Assignment, Phase, SideAllocation
 
         course = services.course_create(instructor=self.instructor, title="Soviet history seminar")
         for username, name in [("ana", "Ana"), ("ben", "Ben")]:

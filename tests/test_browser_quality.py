@@ -20,17 +20,9 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
-from historiography import services
-from historiography.models import (
-    Allocation,
-    Argument,
-    ArgumentRelation,
-    Historian,
-    Question,
-    Submission,
-    Topic,
-    Work,
-)
+from historiography.classroom import services
+from historiography.classroom.models import Allocation, Submission
+from historiography.models import Argument, ArgumentRelation, Historian, Question, Topic, Work
 
 from .chromium import ChromiumTestCase
 

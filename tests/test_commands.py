@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from historiography.models import Assignment, Course, SideAllocation, Status
+from historiography.classroom.models import Assignment, Course, SideAllocation
+from historiography.models import Status
 
 from .factories import ArgumentFactory, make_question
 

@@ -9,22 +9,24 @@ from django.db.models import Count, F
 from django.test import TestCase
 from django.urls import reverse
 
+from historiography.classroom.models import (
+    Assignment,
+    Citation,
+    Course,
+    Feedback,
+    SideAllocation,
+    Submission,
+    SubmissionStatus,
+)
 from historiography.management.commands.generate_synthetic import DEFAULT_PASSWORD
 from historiography.models import (
     Argument,
     ArgumentRelation,
-    Assignment,
-    Citation,
-    Course,
     Estimate,
-    Feedback,
     Historian,
     Position,
     Question,
-    SideAllocation,
     Status,
-    Submission,
-    SubmissionStatus,
     TaggedArgument,
     Topic,
     Work,
@@ -162,11 +164,11 @@ class GenerateSyntheticTests(TestCase):
     def test_classroom_pages_render_over_it(self):
         submission = Submission.objects.filter(status=SubmissionStatus.SUBMITTED).select_related("assignment").first()
         self.client.force_login(submission.student)
-        self.assertContains(self.client.get(reverse("historiography:my-assignments")), submission.assignment.title)
+        self.assertContains(self.client.get(reverse("classroom:my-assignments")), submission.assignment.title)
         self.assertEqual(self.client.get(submission.assignment.get_absolute_url()).status_code, 200)
         self.client.force_login(submission.assignment.course.instructors.first())
         self.assertEqual(
-            self.client.get(reverse("historiography:assignment-board", args=[submission.assignment.pk])).status_code,
+            self.client.get(reverse("classroom:assignment-board", args=[submission.assignment.pk])).status_code,
             200,
         )
 

@@ -261,10 +261,10 @@ class UnknownThingsTests(ImportTestCase):
         self.assertRefused(
             [
                 {"model": "auth.user", "fields": {"username": "mallory", "is_superuser": True}},
-                {"model": H + "course", "fields": {"title": "Not scholarship"}},
+                {"model": "classroom.course", "fields": {"title": "Not scholarship"}},
             ],
             "object 1 (line 2): “auth.user” is not part of the scholarship and cannot be imported",
-            "object 2 (line 9): “historiography.course” is not part of the scholarship and cannot be imported",
+            "object 2 (line 9): “classroom.course” is not part of the scholarship and cannot be imported",
         )
 
     def test_it_reports_an_unknown_field(self):

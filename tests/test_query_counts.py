@@ -110,7 +110,7 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
 
         from django.utils import timezone
 
-        from historiography import services
+        from historiography.classroom import services
 
         assignment, users, arguments = make_class(
             self.instructor,
@@ -143,13 +143,13 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
 
     # Each count includes the session and the user (2 queries).
     def test_instructor_board(self):
-        self.assert_constant(7, self.instructor, lambda a, n: reverse("historiography:assignment-board", args=[a.pk]))
+        self.assert_constant(7, self.instructor, lambda a, n: reverse("classroom:assignment-board", args=[a.pk]))
 
     def test_course_page_for_its_instructor(self):
         self.assert_constant(6, self.instructor, lambda a, n: a.course.get_absolute_url())
 
     def test_my_assignments(self):
-        self.assert_constant(5, self.student, lambda a, n: reverse("historiography:my-assignments"))
+        self.assert_constant(5, self.student, lambda a, n: reverse("classroom:my-assignments"))
 
     def test_student_assignment_page(self):
         self.assert_constant(13, self.student, lambda a, n: a.get_absolute_url())

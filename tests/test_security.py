@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from historiography import services
-from historiography.models import Allocation
+from historiography.classroom import services
+from historiography.classroom.models import Allocation
 
 from .base import BaseTestCase
 from .factories import ArgumentFactory, HistorianFactory, WorkFactory, make_question
@@ -168,18 +168,18 @@ class EscapingTests(BaseTestCase):
         for url in [
             self.course.get_absolute_url(),
             self.assignment.get_absolute_url(),
-            reverse("historiography:assignment-board", args=[self.assignment.pk]),
+            reverse("classroom:assignment-board", args=[self.assignment.pk]),
             self.submission.get_absolute_url(),
-            reverse("historiography:course-student", args=[self.course.pk, self.student.pk]),
-            reverse("historiography:assignment-allocate", args=[self.assignment.pk]),
+            reverse("classroom:course-student", args=[self.course.pk, self.student.pk]),
+            reverse("classroom:assignment-allocate", args=[self.assignment.pk]),
         ]:
             with self.subTest(url=url, who="instructor"):
                 self.assert_inert(self.client.get(url))
         self.client.force_login(self.student)
         for url in [
             self.assignment.get_absolute_url(),
-            reverse("historiography:submission-edit", args=[self.assignment.pk]),
-            reverse("historiography:my-assignments"),
+            reverse("classroom:submission-edit", args=[self.assignment.pk]),
+            reverse("classroom:my-assignments"),
         ]:
             with self.subTest(url=url, who="student"):
                 self.assert_inert(self.client.get(url))
@@ -195,5 +195,5 @@ class EscapingTests(BaseTestCase):
             submission=self.submission, author=self.instructor, comment="", grade='=HYPERLINK("x")', release=True
         )
         self.client.force_login(self.instructor)
-        body = self.client.get(reverse("historiography:assignment-grades", args=[self.assignment.pk])).content.decode()
+        body = self.client.get(reverse("classroom:assignment-grades", args=[self.assignment.pk])).content.decode()
         self.assertNotIn(",=HYPERLINK", body)

@@ -20,29 +20,31 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from tqdm import tqdm
 
-from historiography import services
-from historiography.models import (
+from historiography.classroom import services
+from historiography.classroom.models import (
     Allocation,
-    Argument,
-    ArgumentRelation,
     Assignment,
-    Basis,
     Citation,
     Course,
     Enrollment,
-    Estimate,
     Feedback,
+    SideAllocation,
+    Submission,
+    SubmissionStatus,
+)
+from historiography.models import (
+    Argument,
+    ArgumentRelation,
+    Basis,
+    Estimate,
     Historian,
     Position,
     Question,
     RelationKind,
     Role,
     School,
-    SideAllocation,
     Standing,
     Status,
-    Submission,
-    SubmissionStatus,
     TaggedArgument,
     Topic,
     Work,

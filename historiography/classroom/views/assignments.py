@@ -1,0 +1,356 @@
+"""Debate assignments: setting them, the student's and the instructor's view, sides, groups and phases."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from historiography.models import Argument
+
+from .. import access, selectors, services
+from ..access import get_assignment, get_course
+from ..forms import AssignmentForm, GroupSizeForm
+from ..models import Allocation, Assignment, Enrollment, Phase, SideAllocation, Submission
+from ..services import ServiceError
+
+DUE_SOON_HOURS = 48
+
+
+def _assignment_fields(form):
+    fields = dict(form.cleaned_data)
+    return fields.pop("positions"), fields
+
+
+@login_required
+def assignment_create(request, pk):
+    course = get_course(request.user, pk, teaching=True)
+    form = AssignmentForm(request.POST or None, initial={"question": request.GET.get("question")})
+    if request.method == "POST" and form.is_valid():
+        positions, fields = _assignment_fields(form)
+        try:
+            assignment = services.assignment_create(course=course, positions=positions, **fields)
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Assignment created. Now allocate the sides."
+                if assignment.allocation != Allocation.STUDENT_CHOICE
+                else "Assignment created. Students choose their sides.",
+            )
+            return redirect(assignment)
+    return render(request, "classroom/assignment_form.html", {"form": form, "course": course})
+
+
+@login_required
+def assignment_edit(request, pk):
+    assignment = get_assignment(request.user, pk, teaching=True)
+    form = AssignmentForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        positions, fields = _assignment_fields(form)
+        try:
+            services.assignment_update(assignment=assignment, positions=positions, **fields)
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Assignment saved.")
+            return redirect(assignment)
+    return render(
+        request,
+        "classroom/assignment_form.html",
+        {"form": form, "course": assignment.course, "assignment": assignment},
+    )
+
+
+@login_required
+def my_assignments(request):
+    """The student's assignments, grouped: upcoming, due soon, overdue, submitted, graded."""
+    now = timezone.now()
+    assignments = (
+        Assignment.objects.filter(course__enrollments__student=request.user)
+        .select_related("course", "question")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=SideAllocation.objects.filter(student=request.user).select_related("position"),
+                to_attr="my_allocations",
+            ),
+            Prefetch(
+                "submissions",
+                queryset=Submission.objects.of_student(request.user).select_related("feedback").order_by("phase"),
+                to_attr="my_submissions",
+            ),
+        )
+        .order_by("due_at")
+    )
+    groups = {"graded": [], "submitted": [], "overdue": [], "due soon": [], "upcoming": []}
+    for assignment in assignments:
+        assignment.my_side = assignment.my_allocations[0].position if assignment.my_allocations else None
+        # The phase now running decides where the assignment is listed; its deadline is the one shown.
+        assignment.phase_now = assignment.current_phase(now)
+        assignment.phase_due = assignment.phase_window(assignment.phase_now)[1]
+        by_phase = {submission.phase: submission for submission in assignment.my_submissions}
+        submission = by_phase.get(assignment.phase_now)
+        assignment.my_submission = submission
+        assignment.grades = [
+            (phase, by_phase[phase].feedback.grade)
+            for phase in assignment.phases
+            if phase in by_phase and getattr(by_phase[phase], "feedback", None) and by_phase[phase].feedback.is_returned
+        ]
+        feedback = getattr(submission, "feedback", None) if submission else None
+        if feedback and feedback.is_returned:
+            groups["graded"].append(assignment)
+        elif submission and submission.is_submitted:
+            groups["submitted"].append(assignment)
+        elif assignment.is_past_due(now, assignment.phase_now):
+            groups["overdue"].append(assignment)
+        elif (assignment.phase_due - now).total_seconds() < DUE_SOON_HOURS * 3600:
+            groups["due soon"].append(assignment)
+        else:
+            groups["upcoming"].append(assignment)
+    order = ["due soon", "upcoming", "overdue", "submitted", "graded"]
+    return render(
+        request,
+        "classroom/my_assignments.html",
+        {"groups": [(name, groups[name]) for name in order], "has_any": any(groups.values()), "now": now},
+    )
+
+
+@login_required
+def assignment_detail(request, pk):
+    assignment = get_assignment(request.user, pk)
+    if assignment.user_teaches:
+        return _assignment_instructor_view(request, assignment)
+    return _assignment_student_view(request, assignment)
+
+
+def _assignment_instructor_view(request, assignment):
+    now = timezone.now()
+    allocations = assignment.allocations.select_related("student", "position", "group")
+    enrolled = Enrollment.objects.filter(course=assignment.course).select_related("student")
+    allocated = {allocation.student_id for allocation in allocations}
+    unallocated = [e.student for e in enrolled if e.student_id not in allocated]
+    held = assignment.submissions.filter(feedback__isnull=False, feedback__returned_at__isnull=True).count()
+    return render(
+        request,
+        "classroom/assignment_instructor.html",
+        {
+            "assignment": assignment,
+            "allocations": allocations,
+            "unallocated": unallocated,
+            "phases": selectors.phase_rows(assignment, now),
+            "phase_now": assignment.current_phase(now),
+            "all_ended": assignment.is_past_due(now, assignment.phases[-1]),
+            "held_feedback": held,
+            "now": now,
+        },
+    )
+
+
+def _assignment_student_view(request, assignment):
+    now = timezone.now()
+    allocation = (
+        SideAllocation.objects.filter(assignment=assignment, student=request.user)
+        .select_related("position", "group")
+        .first()
+    )
+    submissions = {
+        s.phase: s
+        for s in Submission.objects.filter(assignment=assignment)
+        .of_student(request.user)
+        .select_related("feedback", "position")
+    }
+    phase = assignment.current_phase(now)
+    submission = submissions.get(phase)
+    cited = set(submission.citations.values_list("argument_id", flat=True)) if submission else set()
+    positions = list(assignment.positions.all())
+    arguments = Argument.objects.published().filter(position__in=positions).for_cards()
+    by_position = defaultdict(list)
+    for argument in arguments:
+        by_position[argument.position_id].append(argument)
+    counts = services.side_counts(assignment)
+    group_members = []
+    if allocation and allocation.group_id:
+        group_members = [
+            a.student
+            for a in SideAllocation.objects.filter(group_id=allocation.group_id).select_related("student", "position")
+        ]
+    side_now = None
+    if allocation:
+        side_now = (
+            allocation.position
+            if phase == Phase.ARGUE
+            else (services.swapped_side(assignment, allocation.position) if phase == Phase.SWAP else None)
+        )
+    past_due = assignment.is_past_due(now, phase)
+    return render(
+        request,
+        "classroom/assignment_student.html",
+        {
+            "assignment": assignment,
+            "allocation": allocation,
+            "submission": submission,
+            "phase": phase,
+            "phase_label": Phase(phase).label,
+            "phases": selectors.phase_rows(assignment, now, submissions),
+            "side_now": side_now,
+            "group_members": group_members,
+            "cited": cited,
+            "columns": [(position, by_position[position.pk], counts.get(position.pk, 0)) for position in positions],
+            "past_due": past_due,
+            "is_open": assignment.is_open(now, phase),
+            "can_cite": bool(allocation)
+            and assignment.is_open(now, phase)
+            and (not past_due or assignment.accept_late)
+            and not (submission and submission.is_submitted)
+            and (phase != Phase.CONSENSUS or bool(group_members)),
+            "can_read_board": access.can_read_board(request.user, assignment, phase, now),
+            "now": now,
+        },
+    )
+
+
+@login_required
+def assignment_allocate(request, pk):
+    """By hand, or balanced at random; asks for confirmation when submissions would move."""
+    assignment = get_assignment(request.user, pk, teaching=True)
+    positions = list(assignment.positions.all())
+    students = [e.student for e in Enrollment.objects.filter(course=assignment.course).select_related("student")]
+    current = {a.student_id: a.position_id for a in assignment.allocations.all()}
+    if request.method == "POST":
+        by_pk = {position.pk: position for position in positions}
+        if request.POST.get("method") == "balanced":
+            sides = services.balanced_sides(students, positions)
+        else:
+            sides = {}
+            for student in students:
+                chosen = request.POST.get(f"side_{student.pk}")
+                if chosen and chosen.isdigit() and int(chosen) in by_pk:
+                    sides[student] = by_pk[int(chosen)]
+        impact = services.allocation_impact(assignment=assignment, sides=sides)
+        if impact.moved_submissions and request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "classroom/assignment_allocate_confirm.html",
+                {"assignment": assignment, "impact": impact, "sides": [(s, p) for s, p in sides.items()]},
+            )
+        try:
+            services.assignment_allocate(assignment=assignment, sides=sides)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Sides allocated to {len(sides)} student{'s' if len(sides) != 1 else ''}.")
+            return redirect(assignment)
+    rows = [(student, current.get(student.pk)) for student in students]
+    return render(
+        request,
+        "classroom/assignment_allocate.html",
+        {"assignment": assignment, "positions": positions, "rows": rows},
+    )
+
+
+@login_required
+@require_POST
+def side_choose(request, pk):
+    assignment = get_assignment(request.user, pk)
+    if assignment.user_teaches:
+        raise PermissionDenied("Instructors allocate sides; they do not choose one.")
+    position = (
+        assignment.positions.filter(pk=request.POST.get("position") or 0).first()
+        if (request.POST.get("position") or "").isdigit()
+        else None
+    )
+    if position is None:
+        messages.error(request, "Choose one of the sides in play.")
+    else:
+        try:
+            services.side_choose(assignment=assignment, student=request.user, position=position)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You argue “{position.label}”.")
+    return redirect(assignment)
+
+
+@login_required
+def assignment_groups(request, pk):
+    """Form consensus groups across the sides automatically, or by hand."""
+    assignment = get_assignment(request.user, pk, teaching=True)
+    if not assignment.is_controversy:
+        messages.error(request, "Groups are for Structured Academic Controversy assignments.")
+        return redirect(assignment)
+    allocations = list(assignment.allocations.select_related("student", "position", "group"))
+    size_form = GroupSizeForm(request.POST if request.POST.get("method") == "auto" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("method") == "auto":
+                if not size_form.is_valid():
+                    raise ServiceError("Choose a group size from 2 to 6.")
+                count = services.groups_form(assignment=assignment, size=size_form.cleaned_data["size"])
+            else:
+                numbers = {}
+                for allocation in allocations:
+                    value = request.POST.get(f"group_{allocation.student_id}", "").strip()
+                    if value and not value.isdigit():
+                        raise ServiceError(f"“{value}” is not a group number: use whole numbers, or leave it empty.")
+                    numbers[allocation.student_id] = int(value) if value else None
+                count = services.groups_set(assignment=assignment, numbers=numbers)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{count} group{'s' if count != 1 else ''} formed.")
+            return redirect("classroom:assignment-groups", pk=assignment.pk)
+    groups = defaultdict(list)
+    for allocation in allocations:
+        groups[allocation.group.number if allocation.group_id else None].append(allocation)
+    return render(
+        request,
+        "classroom/assignment_groups.html",
+        {
+            "assignment": assignment,
+            "allocations": allocations,
+            "groups": sorted((n, members) for n, members in groups.items() if n is not None),
+            "ungrouped": groups.get(None, []),
+            "size_form": size_form,
+            "locked": assignment.submissions.filter(phase=Phase.CONSENSUS).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assignment_end_phase(request, pk):
+    assignment = get_assignment(request.user, pk, teaching=True)
+    try:
+        phase = services.assignment_end_phase(assignment=assignment)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        following = phase + 1 if phase + 1 in assignment.phases else None
+        messages.success(
+            request,
+            f"Phase {phase} ended."
+            + (
+                f" Phase {following} ({Phase(following).label}) is open." if following else " The assignment is closed."
+            ),
+        )
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def feedback_release(request, pk):
+    assignment = get_assignment(request.user, pk, teaching=True)
+    released = services.feedback_release(assignment=assignment)
+    messages.success(
+        request,
+        f"Returned {released} held feedback{'s' if released != 1 else ''} to the students."
+        if released
+        else "No feedback was held.",
+    )
+    return redirect(assignment)

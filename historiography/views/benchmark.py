@@ -1,8 +1,0 @@
-"""The baseline of `make bench`: the least a Django page costs on this server (the whole
-middleware stack and a small template, no database). Routed only when BENCHMARK is on."""
-
-from django.shortcuts import render
-
-
-def minimal(request):
-    return render(request, "benchmark/minimal.html", {"title": "Minimal page", "items": ["one", "two", "three"]})
