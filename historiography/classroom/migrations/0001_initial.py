@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("historiography", "0008_classroom_moves_out"),
+        ("historiography", "0009_classroom_moves_out"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

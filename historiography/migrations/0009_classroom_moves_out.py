@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("historiography", "0007_topic_milestones"),
+        ("historiography", "0008_years_of_any_debate"),
     ]
 
     operations = [
