@@ -60,8 +60,10 @@ class ClassroomFlowInChromium(ClassroomInChromium):
 
         # ...and a debate assignment on the question, students choosing their sides.
         teacher.click("text=New debate assignment")
-        teacher.fill("#id_title", "Continuity debate")
+        # Step 1, the question; step 2, its sides and the rest.
         teacher.select_option("#id_question", label=self.question.title)
+        teacher.click("text=Next: choose the sides")
+        teacher.fill("#id_title", "Continuity debate")
         teacher.check(f"input[name=positions][value='{self.continuity.pk}']")
         teacher.check(f"input[name=positions][value='{self.discontinuity.pk}']")
         teacher.fill("#id_instructions", "Argue your side with the historians' own words.")
@@ -180,8 +182,10 @@ class ControversyInChromium(ClassroomInChromium):
         teacher = self.page_for("teacher")
         teacher.goto(self.live_server_url + course.get_absolute_url())
         teacher.click("text=New debate assignment")
-        teacher.fill("#id_title", "Continuity controversy")
+        # Step 1, the question; step 2, its sides and the rest.
         teacher.select_option("#id_question", label=self.question.title)
+        teacher.click("text=Next: choose the sides")
+        teacher.fill("#id_title", "Continuity controversy")
         teacher.check(f"input[name=positions][value='{self.continuity.pk}']")
         teacher.check(f"input[name=positions][value='{self.discontinuity.pk}']")
         teacher.check("input[name=mode][value=controversy]")

@@ -203,9 +203,22 @@ class EveryPageInChromium(BrowserTestCase):
             ("instructor-new-course", instructor, "/classes/new/", 200),
             ("instructor-new-assignment", instructor, f"/classes/{course}/assignments/new/", 200),
             (
-                "instructor-new-assignment-errors",
+                "instructor-new-assignment-no-question",
                 instructor,
                 f"/classes/{course}/assignments/new/",
+                200,
+                "main button[type=submit]",
+            ),
+            (
+                "instructor-new-assignment-sides",
+                instructor,
+                f"/classes/{course}/assignments/new/?question={question.pk}",
+                200,
+            ),
+            (
+                "instructor-new-assignment-errors",
+                instructor,
+                f"/classes/{course}/assignments/new/?question={question.pk}",
                 200,
                 "main button[type=submit]",
             ),

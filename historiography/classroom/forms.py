@@ -46,8 +46,30 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class QuestionChoiceForm(forms.Form):
+    """Step 1 of an assignment: the question, from a list grouped by topic. Its positions
+    are offered in step 2 (works without JavaScript: a GET to the same page)."""
+
+    question = forms.TypedChoiceField(
+        coerce=int, label="Question", help_text="Next you choose the sides: the positions of this question."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions = Question.objects.published().select_related("topic").order_by("topic__title", "order", "title")
+        self.questions = {question.pk: question for question in questions}
+        groups = {}
+        for question in self.questions.values():
+            groups.setdefault(question.topic.title, []).append((question.pk, question.title))
+        self.fields["question"].choices = [("", "Choose a question"), *groups.items()]
+
+    def clean_question(self):
+        return self.questions[self.cleaned_data["question"]]
+
+
 class AssignmentForm(forms.ModelForm):
-    """The question is chosen first; its positions are the sides that can be in play."""
+    """Step 2: the question is chosen (a hidden field); its positions are the sides that
+    can be in play, and only they are offered or accepted."""
 
     class Meta:
         model = Assignment
@@ -88,14 +110,29 @@ class AssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = (
-            Question.objects.published().select_related("topic").order_by("topic__title", "order")
-        )
+        self.fields["question"].queryset = Question.objects.published().select_related("topic")
+        self.fields["question"].widget = forms.HiddenInput()
         self.fields["positions"].queryset = (
-            Position.objects.published().select_related("question").order_by("question__order", "order")
+            Position.objects.published().filter(question_id=self.question_id() or 0).order_by("order", "label")
         )
-        self.fields["positions"].label_from_instance = lambda position: f"{position.question.title} — {position.label}"
-        self.fields["positions"].help_text = "Tick at least two positions of the chosen question."
+        self.fields["positions"].help_text = "Tick at least two positions of the question."
+        self.fields["positions"].error_messages["invalid_choice"] = "Tick only positions of the chosen question."
+        self.fields["positions"].error_messages["invalid_pk_value"] = "Tick only positions of the chosen question."
+
+    def question_id(self):
+        """The chosen question's id, from the form's data, else its initial value or instance."""
+        value = self.data.get(self.add_prefix("question")) if self.is_bound else None
+        if value is None:
+            value = self.initial.get("question") or self.instance.question_id
+        value = getattr(value, "pk", value)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+    def chosen_question(self):
+        """The chosen question (with its topic) if it is published, else None."""
+        return self.fields["question"].queryset.filter(pk=self.question_id() or 0).first()
 
     def clean(self):
         cleaned = super().clean()

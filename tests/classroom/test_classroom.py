@@ -454,6 +454,27 @@ class AssignmentFormTests(ClassroomTestCase):
         self.assertRedirects(response, assignment.get_absolute_url())
         self.assertEqual(set(assignment.positions.all()), {self.side_a, self.side_b})
 
+    def test_the_question_comes_first_then_only_its_positions(self):
+        self.client.force_login(self.instructor)
+        other = make_question(slug="other-topic-question", title="A question of another topic?")
+        url = reverse("classroom:assignment-create", args=[self.course.pk])
+        step_one = self.client.get(url)
+        self.assertContains(step_one, "Step 1 of 2")
+        self.assertContains(step_one, f'<optgroup label="{self.question.topic.title}">', html=False)
+        self.assertContains(step_one, f'<optgroup label="{other.topic.title}">', html=False)
+        self.assertNotContains(step_one, 'name="positions"')
+        step_two = self.client.get(url, {"question": self.question.pk})
+        self.assertContains(step_two, "Step 2 of 2")
+        self.assertContains(step_two, f'value="{self.side_a.pk}"')
+        for position in other.positions.all():
+            self.assertNotContains(step_two, f'name="positions" value="{position.pk}"')
+        self.assertEqual(
+            list(step_two.context["form"].fields["positions"].queryset), list(self.question.positions.all())
+        )
+        # Back to step 1, or a question that is not published: the list again.
+        self.assertContains(self.client.get(url, {"question": self.question.pk, "choose": 1}), "Step 1 of 2")
+        self.assertContains(self.client.get(url, {"question": "abc"}), "Step 1 of 2")
+
     def test_bad_input_is_explained_and_saves_nothing(self):
         self.client.force_login(self.instructor)
         other = make_question(slug="other")

@@ -14,7 +14,7 @@ from historiography.models import Argument
 
 from .. import access, selectors, services
 from ..access import get_assignment, get_course
-from ..forms import AssignmentForm, GroupSizeForm
+from ..forms import AssignmentForm, GroupSizeForm, QuestionChoiceForm
 from ..models import Allocation, Assignment, Enrollment, Phase, SideAllocation, Submission
 from ..services import ServiceError
 
@@ -26,10 +26,35 @@ def _assignment_fields(form):
     return fields.pop("positions"), fields
 
 
+def _assignment_form_page(request, course, form, assignment=None):
+    """Step 1 (choose the question) unless one is chosen, then step 2 (its sides and the
+    rest). `?choose=1` goes back to step 1; a bad `?question=` shows step 1 with the error."""
+    question = None if "choose" in request.GET else form.chosen_question()
+    chooser = None
+    if question is None:
+        asked = "question" in request.GET and "choose" not in request.GET
+        chooser = QuestionChoiceForm(request.GET if asked else None, initial={"question": form.question_id()})
+        if asked:
+            chooser.is_valid()  # shows why the question was not taken
+    return render(
+        request,
+        "classroom/assignment_form.html",
+        {"form": form, "course": course, "assignment": assignment, "question": question, "chooser": chooser},
+    )
+
+
+def _chosen_in_query(request):
+    """The question picked in step 1 (`?question=<id>`), as initial data for step 2."""
+    chooser = QuestionChoiceForm(request.GET) if "question" in request.GET else None
+    if chooser and chooser.is_valid():
+        return {"question": chooser.cleaned_data["question"].pk}
+    return {}
+
+
 @login_required
 def assignment_create(request, pk):
     course = get_course(request.user, pk, teaching=True)
-    form = AssignmentForm(request.POST or None, initial={"question": request.GET.get("question")})
+    form = AssignmentForm(request.POST or None, initial=_chosen_in_query(request))
     if request.method == "POST" and form.is_valid():
         positions, fields = _assignment_fields(form)
         try:
@@ -44,13 +69,13 @@ def assignment_create(request, pk):
                 else "Assignment created. Students choose their sides.",
             )
             return redirect(assignment)
-    return render(request, "classroom/assignment_form.html", {"form": form, "course": course})
+    return _assignment_form_page(request, course, form)
 
 
 @login_required
 def assignment_edit(request, pk):
     assignment = get_assignment(request.user, pk, teaching=True)
-    form = AssignmentForm(request.POST or None, instance=assignment)
+    form = AssignmentForm(request.POST or None, instance=assignment, initial=_chosen_in_query(request))
     if request.method == "POST" and form.is_valid():
         positions, fields = _assignment_fields(form)
         try:
@@ -60,11 +85,7 @@ def assignment_edit(request, pk):
         else:
             messages.success(request, "Assignment saved.")
             return redirect(assignment)
-    return render(
-        request,
-        "classroom/assignment_form.html",
-        {"form": form, "course": assignment.course, "assignment": assignment},
-    )
+    return _assignment_form_page(request, assignment.course, form, assignment)
 
 
 @login_required
