@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "historiography.middleware.SecurityHeadersMiddleware",
+    "historiography.middleware.RejectMalformedInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached public page skips them (historiography/cache.py).
     "historiography.cache.PublicPageCacheMiddleware",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "historiography.middleware.AllowedMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "historiography.classroom.middleware.TimezoneMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
@@ -64,9 +67,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The number of reverse proxies in front of the app that append to X-Forwarded-For
+# (nginx, a load balancer): the client's address is read through them
+# (historiography/security.py). 0: the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+# A lock holds one username at one address: five wrong passwords for A lock nobody else
+# out, nor A at another address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "historiography.security.client_ip"
+AXES_USERNAME_CALLABLE = "historiography.security.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -223,6 +234,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF token: forms carry it in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
 
 # Behind a proxy (gunicorn behind nginx, say) in production.
 if not DEBUG:

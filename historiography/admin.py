@@ -1,5 +1,7 @@
 """The editors' admin: every changelist joins what its columns show (no N+1)."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.db.models import Count
 
@@ -263,3 +265,22 @@ class EstimateAdmin(PublishableAdmin):
         ("Figure", {"fields": ["low", "high", "unit", "year", "basis", "is_consensus", "note"]}),
         ("Source", {"fields": ["source", "historian", "work", "source_document", "source_section"]}),
     ]
+
+
+# --- Login lockouts ----------------------------------------------------------------------
+# django-axes' own admin, opened to every member of staff (not only superusers), so an
+# editor can see who is locked out, from which address and until when, and lift a lock by
+# deleting it.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)

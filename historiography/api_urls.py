@@ -22,13 +22,20 @@ router.register("schools", api.SchoolViewSet, basename="school")
 router.register("works", api.WorkViewSet, basename="work")
 router.register("estimates", api.EstimateViewSet, basename="estimate")
 
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    # GET only: DRF answered OPTIONS with its metadata through this page's HTML renderer,
+    # which has no template for it (a 500).
+    http_method_names = ["get", "head"]
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL instead of inlining it; Swagger
     # UI still writes inline styles, so this page alone relaxes style-src.
     path(
         "docs/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        csp_update({"style-src": ["'unsafe-inline'"]})(SwaggerView.as_view(url_name="api:schema")),
         name="docs",
     ),
     *router.urls,

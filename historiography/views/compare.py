@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from ..charts import timeline
 from ..models import Argument, Historian, Question, School, Topic
@@ -67,6 +68,7 @@ def _report(request, form):
             messages.warning(request, error)
 
 
+@require_safe
 def compare_schools(request):
     """Questions x schools of one topic: per cell, the positions the school's people argue,
     how many arguments, and one representative argument (the latest with a quotation, else
@@ -130,6 +132,7 @@ def compare_schools(request):
     )
 
 
+@require_safe
 def compare_historians(request):
     """Questions x 2-4 historians, marking per question: all on one position ("agree"),
     nobody sharing a position ("disagree"), or some of each ("mixed")."""
@@ -168,6 +171,7 @@ def compare_historians(request):
     )
 
 
+@require_safe
 def debate_timeline(request):
     """One question's arguments by position, or a topic's by school, over the years its
     debate spans. The topic is chosen (`?topic=`, default the first), or is the question's."""

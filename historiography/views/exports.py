@@ -5,6 +5,7 @@ import json
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from .. import aif, argdown, citations
 from ..models import Argument, ArgumentRelation, Question, Work
@@ -35,31 +36,37 @@ def _published_question(slug):
     return get_object_or_404(Question.objects.published().with_topic().with_positions(), slug=slug)
 
 
+@require_safe
 def argument_bibtex(request, slug):
     argument = _published_argument(slug)
     return _download(citations.argument_bibtex(argument), BIBTEX_CONTENT_TYPE, f"{argument.slug}.bib")
 
 
+@require_safe
 def argument_csl(request, slug):
     argument = _published_argument(slug)
     return _csl([citations.argument_csl(argument)], f"{argument.slug}.json")
 
 
+@require_safe
 def argument_ris(request, slug):
     argument = _published_argument(slug)
     return _download(citations.argument_ris(argument), RIS_CONTENT_TYPE, f"{argument.slug}.ris")
 
 
+@require_safe
 def work_ris(request, slug):
     work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
     return _download(citations.work_ris(work), RIS_CONTENT_TYPE, f"{work.slug}.ris")
 
 
+@require_safe
 def work_bibtex(request, slug):
     work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
     return _download(citations.work_bibtex(work), BIBTEX_CONTENT_TYPE, f"{work.slug}.bib")
 
 
+@require_safe
 def work_csl(request, slug):
     work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
     return _csl([citations.work_csl(work)], f"{work.slug}.json")
@@ -76,11 +83,13 @@ def _question_sources(question):
     )
 
 
+@require_safe
 def question_bibliography(request, slug):
     question = _published_question(slug)
     return _csl(citations.bibliography_csl(_question_sources(question)), f"{question.slug}-bibliography.json")
 
 
+@require_safe
 def question_handout(request, slug):
     """The whole comparison on paper: positions side by side, every argument with its
     Chicago note, and the bibliography."""
@@ -103,6 +112,7 @@ def question_handout(request, slug):
     )
 
 
+@require_safe
 def question_aif(request, slug):
     question = _published_question(slug)
     arguments = list(
@@ -118,6 +128,7 @@ def question_aif(request, slug):
     return response
 
 
+@require_safe
 def question_argdown(request, slug):
     """The question as Argdown text: positions, arguments with their quotations and
     notes, and the relations between them."""

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from .. import citations
@@ -36,17 +37,20 @@ def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+@require_safe
 def home(request):
     topics = Topic.objects.published().with_questions()
     return render(request, "historiography/home.html", {"topics": topics})
 
 
+@require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     questions = topic.questions.published().with_positions().with_argument_counts().order_by("order", "title")
     return render(request, "historiography/topic_detail.html", {"topic": topic, "questions": questions})
 
 
+@require_safe
 def question_detail(request, slug):
     """The positions of a question as side-by-side columns, or grouped by school."""
     question = get_object_or_404(Question.objects.published().with_topic().with_positions().with_year_span(), slug=slug)
@@ -106,6 +110,7 @@ def _group_by_school(arguments, positions):
     return [(school, [(position, cells[key][position.pk]) for position in positions]) for key, school in ordered]
 
 
+@require_safe
 def argument_list(request):
     published = Argument.objects.published()
     filterset = _filtered_arguments(
@@ -122,6 +127,7 @@ def _citation(bibtex, csl_item):
     return {"bibtex": bibtex, "csl": json.dumps([csl_item], ensure_ascii=False, indent=2)}
 
 
+@require_safe
 def argument_detail(request, slug):
     argument = get_object_or_404(Argument.objects.published().for_cards().prefetch_related("work__authors"), slug=slug)
     outgoing = argument.outgoing_relations.filter(target__in=Argument.objects.published()).select_related(
@@ -135,6 +141,7 @@ def argument_detail(request, slug):
     )
 
 
+@require_safe
 def historian_list(request):
     historians = (
         Historian.objects.prefetch_related("schools")
@@ -144,17 +151,20 @@ def historian_list(request):
     return render(request, "historiography/historian_list.html", {"page": _page(request, historians, per_page=100)})
 
 
+@require_safe
 def historian_detail(request, slug):
     historian = get_object_or_404(Historian.objects.prefetch_related("schools", "works"), slug=slug)
     arguments = historian.arguments.published().for_cards().order_by("position__question__order", "year")
     return render(request, "historiography/historian_detail.html", {"historian": historian, "arguments": arguments})
 
 
+@require_safe
 def school_list(request):
     schools = School.objects.annotate(historian_count=Count("historians")).order_by("order", "name")
     return render(request, "historiography/school_list.html", {"schools": schools})
 
 
+@require_safe
 def school_detail(request, slug):
     school = get_object_or_404(School, slug=slug)
     historians = school.historians.all()
@@ -171,6 +181,7 @@ def school_detail(request, slug):
     )
 
 
+@require_safe
 def work_detail(request, slug):
     work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
     arguments = work.arguments.published().for_cards()
@@ -180,6 +191,7 @@ def work_detail(request, slug):
     )
 
 
+@require_safe
 def tag_list(request):
     published = Q(historiography_taggedargument_items__content_object__status=Status.PUBLISHED)
     tags = (
@@ -190,12 +202,14 @@ def tag_list(request):
     return render(request, "historiography/tag_list.html", {"tags": tags})
 
 
+@require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = _page(request, Argument.objects.published().filter(tags=tag).for_cards())
     return render(request, "historiography/tag_detail.html", {"tag": tag, "page": page})
 
 
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     page = historians = None

@@ -3,14 +3,28 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
 from .. import services
 from ..forms import SignUpForm, TimezoneForm
 from ..services import ServiceError
 
 
+def _next_url(request, default):
+    """The page to go back to: `next` when it is a path on this site, else `default`. Only
+    a path (never a URL name, which `redirect()` would try to reverse, nor another host)."""
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(next_url)
+    return redirect(default)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """A student account, created and enrolled in one go: a bad code creates nothing."""
     if request.user.is_authenticated:
@@ -30,15 +44,11 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_timezone(request):
     form = TimezoneForm(request.POST or None, initial={"timezone": request.session.get("timezone", "UTC")})
     if request.method == "POST" and form.is_valid():
         request.session["timezone"] = form.cleaned_data["timezone"]
         messages.success(request, f"Times are now shown in {form.cleaned_data['timezone']}.")
-        next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return redirect(next_url)
-        return redirect("historiography:home")
+        return _next_url(request, "historiography:home")
     return render(request, "registration/timezone.html", {"form": form, "next": request.GET.get("next", "")})
