@@ -10,6 +10,7 @@ from .models import (
     Argument,
     ArgumentRelation,
     Estimate,
+    EstimateBasis,
     Historian,
     Milestone,
     Position,
@@ -45,6 +46,14 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
 
 
+class EstimateBasisInline(admin.TabularInline):
+    """What each basis of the topic's estimates means, and how its chart draws it."""
+
+    model = EstimateBasis
+    fields = ["slug", "label", "description", "style", "order"]
+    extra = 0
+
+
 @admin.register(Topic)
 class TopicAdmin(PublishableAdmin):
     list_display = ["title", "period_start", "period_end", "status", "question_count"]
@@ -52,7 +61,7 @@ class TopicAdmin(PublishableAdmin):
     list_filter = ["status"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [MilestoneInline]
+    inlines = [MilestoneInline, EstimateBasisInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=Count("questions"))

@@ -15,8 +15,8 @@ from rest_framework import serializers, viewsets
 from .filters import ArgumentFilter
 from .models import (
     Argument,
-    Basis,
     Estimate,
+    EstimateBasis,
     Historian,
     Position,
     Question,
@@ -208,6 +208,19 @@ class DecadeFilter(django_filters.NumberFilter):
     field_class = DecadeField
 
 
+class BasisField(forms.SlugField):
+    """A basis some topic defines (its slug); checked only when given."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EstimateBasis.objects.filter(slug=value).exists():
+            raise forms.ValidationError("Select a valid choice: no topic has an estimate basis by that name.")
+
+
+class BasisFilter(django_filters.CharFilter):
+    field_class = BasisField
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class TopicFilter(django_filters.ModelChoiceFilter):
     """A published topic's slug."""
@@ -305,7 +318,7 @@ class WorkAPIFilter(django_filters.FilterSet):
 class EstimateAPIFilter(django_filters.FilterSet):
     topic = topic_choice("question__topic")
     question = slug_choice("question", Question.objects.published())
-    basis = django_filters.ChoiceFilter(choices=Basis.choices)
+    basis = BasisFilter()
 
     class Meta:
         model = Estimate

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .models import Basis
+from .models import BasisStyle
 from .templatetags.historiography import figure, figure_range
 
 # Colour-blind-safe palette (Okabe & Ito); shapes and text say the same, colour is a help.
@@ -30,7 +30,8 @@ class Bar:
     y: float
     label: str
     value_label: str
-    archival: str  # "pre", "post" or "other": drawn hatched, solid, or outlined
+    style: str  # a BasisStyle: drawn hatched, solid or outlined
+    basis: str  # the basis as its topic names it
 
     @property
     def text_y(self):
@@ -43,8 +44,9 @@ class Bar:
 
 @dataclass
 class Band:
-    """A consensus range drawn behind a group's bars, across its whole height, with its
-    label as text (a band is told from a bar by its shape and words, not its colour)."""
+    """A consensus range drawn behind a group's bars, across its whole height. Its label is
+    on its own row, left of the plot like a bar's, with the figures right of the band, so
+    no text is drawn over it (a band is told from a bar by its shape and words)."""
 
     estimate: object
     x: float
@@ -52,8 +54,16 @@ class Band:
     y: float
     height: float
     label: str
-    label_x: float
+    value_label: str
     label_y: float
+
+    @property
+    def title(self):
+        return band_label(self.estimate)
+
+    @property
+    def value_x(self):
+        return self.right + 6
 
     @property
     def right(self):
@@ -89,10 +99,18 @@ class EstimateGroup:
 
 
 @dataclass
+class LegendEntry:
+    style: str
+    label: str
+    description: str
+
+
+@dataclass
 class EstimateChart:
     groups: list
     width: int
     height: int
+    legend: list = field(default_factory=list)  # the bases drawn, each once, in their topic's order
     plot_x: int = LABEL_WIDTH
     plot_width: int = PLOT_WIDTH
 
@@ -112,11 +130,29 @@ def nice_max(value: int) -> int:
     return int(10 * power)
 
 
-def archival_kind(basis: str) -> str:
-    return {Basis.PRE_ARCHIVAL: "pre", Basis.POST_ARCHIVAL: "post"}.get(basis, "other")
+def basis_style(estimate) -> str:
+    """How its topic draws the estimate's basis (see EstimateQuerySet.for_chart); outlined
+    when the topic does not define the basis."""
+    style = getattr(estimate, "basis_style", None)
+    return style if style in BasisStyle.values else BasisStyle.OUTLINED
+
+
+def legend(estimates) -> list:
+    """One entry per basis among `estimates`, in the topic's order: only the kinds drawn."""
+    seen = {}
+    for estimate in sorted(estimates, key=lambda e: (getattr(e, "basis_order", None) or 0, e.basis_display)):
+        seen.setdefault(
+            estimate.basis,
+            LegendEntry(
+                basis_style(estimate), estimate.basis_display, getattr(estimate, "basis_description", "") or ""
+            ),
+        )
+    return list(seen.values())
 
 
 def band_label(estimate) -> str:
+    """The band in full, for its tooltip; on the chart it reads "Consensus range" left of
+    the plot and the figures right of the band."""
     return f"Consensus range: {figure_range(estimate)} ({estimate.source})"
 
 
@@ -142,17 +178,17 @@ def estimate_chart(estimates) -> EstimateChart | None:
         for estimate in consensus:
             x = LABEL_WIDTH + PLOT_WIDTH * estimate.low / top
             band_width = max(PLOT_WIDTH * (estimate.high - estimate.low) / top, 4)
-            label = band_label(estimate)
-            # Start the label at the band's left edge, pulled left if it would run off the chart
-            # (under 6.6px a character in the chart's 11px bold).
-            label_x = max(0.0, min(x, chart_width - 4 - 6.6 * len(label)))
-            group.bands.append(Band(estimate, x, band_width, band_top, 0, label, label_x, y + 13))
+            group.bands.append(
+                Band(estimate, x, band_width, band_top, 0, "Consensus range", figure_range(estimate), y + 13)
+            )
             y += ROW_HEIGHT
         for estimate in rows:
             x = LABEL_WIDTH + PLOT_WIDTH * estimate.low / top
             width = max(PLOT_WIDTH * (estimate.high - estimate.low) / top, 4)  # a single figure still shows
             label = estimate.source if len(estimate.source) <= 34 else estimate.source[:33] + "…"
-            group.bars.append(Bar(estimate, x, width, y, label, figure_range(estimate), archival_kind(estimate.basis)))
+            group.bars.append(
+                Bar(estimate, x, width, y, label, figure_range(estimate), basis_style(estimate), estimate.basis_display)
+            )
             y += ROW_HEIGHT
         group.axis_y = y + 4
         for band in group.bands:
@@ -160,7 +196,8 @@ def estimate_chart(estimates) -> EstimateChart | None:
         group.ticks = [Tick(LABEL_WIDTH + PLOT_WIDTH * i / 4, figure(top * i // 4)) for i in range(5)]
         groups.append(group)
         y += GROUP_GAP
-    return EstimateChart(groups=groups, width=chart_width, height=int(y))
+    bars = [e for e in estimates if not e.is_consensus]
+    return EstimateChart(groups=groups, width=chart_width, height=int(y), legend=legend(bars))
 
 
 # --- Timeline -------------------------------------------------------------------------

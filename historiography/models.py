@@ -3,7 +3,7 @@ estimates) and the classroom built on it. Ordered by dependency."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Count, F, Max, Min, Prefetch, Q, Window
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -634,19 +634,64 @@ class ArgumentRelation(models.Model):
 # --- Estimates -----------------------------------------------------------------------
 
 
-class Basis(models.TextChoices):
-    PRE_ARCHIVAL = "pre_archival", "Pre-archival"
-    POST_ARCHIVAL = "post_archival", "Post-archival"
-    OFFICIAL = "official", "Official records"
-    DEMOGRAPHIC = "demographic", "Demographic"
-    OTHER = "other", "Other"
+class BasisStyle(models.TextChoices):
+    """How the estimates chart draws a basis (shape and words tell them apart, not colour)."""
+
+    HATCHED = "hatched", "Hatched bar"
+    SOLID = "solid", "Solid bar"
+    OUTLINED = "outlined", "Outlined bar"
+
+
+class EstimateBasisManager(models.Manager):
+    def get_by_natural_key(self, topic_slug, slug):
+        return self.get(topic__slug=topic_slug, slug=slug)
+
+
+class EstimateBasis(models.Model):
+    """What an estimate's basis means in one topic, and how its chart draws it: one debate
+    counts from archives opened in a given year, another from parish registers. The meaning
+    is the topic's data, never a chart's or a template's."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="estimate_bases")
+    slug = models.SlugField(max_length=40, help_text="What estimates give as their basis, e.g. 'parish_registers'.")
+    label = models.CharField(max_length=60, help_text="A few words, shown on the chart and in the table.")
+    description = models.CharField(
+        max_length=300, blank=True, help_text="What it means in this topic, for the chart's legend."
+    )
+    style = models.CharField(max_length=10, choices=BasisStyle.choices, default=BasisStyle.OUTLINED)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = EstimateBasisManager()
+
+    class Meta:
+        ordering = ["topic", "order", "label"]
+        verbose_name_plural = "estimate bases"
+        constraints = [models.UniqueConstraint(fields=["topic", "slug"], name="estimate_basis_unique_per_topic")]
+
+    def __str__(self):
+        return f"{self.topic}: {self.label}"
+
+    def natural_key(self):
+        return (self.topic.slug, self.slug)
+
+    natural_key.dependencies = ["historiography.topic"]
+
+
+BASIS_FIELDS = ("label", "description", "style", "order")
 
 
 class EstimateQuerySet(PublishableQuerySet):
     published_through = ("question", "question__topic")
 
     def for_chart(self):
-        return self.select_related("historian", "work").order_by("measure", "is_consensus", "low", "high")
+        """With what each estimate's basis means in its topic (`basis_label`, `basis_description`,
+        `basis_style`, `basis_order`, None where the topic does not define it), in the same query."""
+        basis = EstimateBasis.objects.filter(topic=OuterRef("question__topic"), slug=OuterRef("basis"))
+        return (
+            self.select_related("historian", "work")
+            .annotate(**{f"basis_{name}": Subquery(basis.values(name)[:1]) for name in BASIS_FIELDS})
+            .order_by("measure", "is_consensus", "low", "high")
+        )
 
 
 class Estimate(models.Model):
@@ -662,7 +707,11 @@ class Estimate(models.Model):
     high = models.PositiveBigIntegerField()
     unit = models.CharField(max_length=50, default="people")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="When the estimate was made.")
-    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.OTHER)
+    basis = models.SlugField(
+        max_length=40,
+        default="other",
+        help_text="One of the topic's estimate bases (its slug), e.g. 'parish_registers'.",
+    )
     is_consensus = models.BooleanField(
         default=False,
         help_text="The range the scholarship broadly accepts, as a seed reports it: drawn as a band behind the sources' bars.",
@@ -682,6 +731,11 @@ class Estimate(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.source}"
+
+    @property
+    def basis_display(self):
+        """The basis as its topic names it (read by for_chart()), else its slug in words."""
+        return getattr(self, "basis_label", None) or self.basis.replace("_", " ").replace("-", " ").capitalize()
 
     def natural_key(self):
         return (self.slug,)

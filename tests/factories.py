@@ -101,7 +101,7 @@ class EstimateFactory(factory.django.DjangoModelFactory):
     source = factory.Sequence(lambda n: f"Source {n}")
     low = 1_000_000
     high = 2_000_000
-    basis = models.Basis.POST_ARCHIVAL
+    basis = "post_archival"
     source_document = "002_8c47f6a48bf2ea51.txt"
     source_section = "Total Death Toll Estimates (Stalin Era)"
     status = models.Status.PUBLISHED

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
-from historiography.models import Basis, Position, Role, Standing, Status, WorkKind
+from historiography.models import EstimateBasis, Position, Role, Standing, Status, WorkKind
 
 from .base import BaseTestCase
 from .factories import (
@@ -104,9 +104,11 @@ class ApiTestCase(BaseTestCase):
             question=cls.famine,
             historian=cls.fitzpatrick,
             work=cls.everyday,
-            basis=Basis.POST_ARCHIVAL,
+            basis="post_archival",
         )
-        cls.official_estimate = EstimateFactory(slug="famine-official", question=cls.famine, basis=Basis.OFFICIAL)
+        cls.official_estimate = EstimateFactory(slug="famine-official", question=cls.famine, basis="official")
+        for slug in ("official", "post_archival"):
+            EstimateBasis.objects.create(topic=cls.topic, slug=slug, label=slug)
 
         # Drafts, and published rows under drafts: none of them is ever served.
         cls.draft_topic = TopicFactory(slug="draft-topic", status=Status.DRAFT)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from historiography.charts import axis_span, estimate_chart, marker_rows, nice_max, tick_step, timeline, wrap
-from historiography.models import Basis, Milestone, Question, Status
+from historiography.models import EstimateBasis, Milestone, Question, Status
 
 from .base import BaseTestCase
 from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, TopicFactory, make_question
@@ -205,7 +205,7 @@ class EstimateChartTests(BaseTestCase):
             source="Conquest",
             low=20_000_000,
             high=20_000_000,
-            basis=Basis.PRE_ARCHIVAL,
+            basis="pre_archival",
         )
         archival = EstimateFactory(
             question=question,
@@ -213,7 +213,7 @@ class EstimateChartTests(BaseTestCase):
             source="Archives",
             low=6_000_000,
             high=9_000_000,
-            basis=Basis.POST_ARCHIVAL,
+            basis="post_archival",
         )
         executions = EstimateFactory(
             question=question,
@@ -221,8 +221,15 @@ class EstimateChartTests(BaseTestCase):
             source="NKVD",
             low=681_692,
             high=681_692,
-            basis=Basis.OFFICIAL,
+            basis="official",
         )
+        for slug, label, style in [
+            ("pre_archival", "Before the archives", "hatched"),
+            ("post_archival", "From the archives", "solid"),
+        ]:
+            EstimateBasis.objects.create(
+                topic=question.topic, slug=slug, label=label, style=style, description=f"{label} opened"
+            )
         chart = estimate_chart([conquest, archival, executions])
         groups = {group.measure: group for group in chart.groups}
         deaths = groups["Total deaths"]
@@ -230,7 +237,8 @@ class EstimateChartTests(BaseTestCase):
         scale = 420 / nice_max(20_000_000)
         self.assertAlmostEqual(deaths.bars[0].x, 250 + 6_000_000 * scale)
         self.assertAlmostEqual(deaths.bars[0].width, 3_000_000 * scale)
-        self.assertEqual([bar.archival for bar in deaths.bars], ["post", "pre"])
+        # Without the topic's definitions (not read by for_chart()), a basis is drawn outlined.
+        self.assertEqual([bar.style for bar in deaths.bars], ["outlined", "outlined"])
         self.assertEqual(deaths.bars[1].value_label, "20 million")
         self.assertEqual(groups["Executions 1937–38"].bars[0].value_label, "681,692")
         # "Executions" sorts first by name, but the measure with more sources leads.
@@ -238,8 +246,16 @@ class EstimateChartTests(BaseTestCase):
 
         response = self.client.get(question.get_absolute_url())
         self.assertContains(response, 'data-low="6000000" data-high="9000000" data-source="Archives"')
-        self.assertContains(response, "20 million · pre-archival")
-        self.assertContains(response, "Hatched: pre-archival")
+        self.assertContains(response, "20 million · Before the archives")
+        self.assertContains(response, 'class="bar bar-hatched"')
+        self.assertContains(response, 'class="bar bar-solid"')
+        # The legend: only the kinds drawn, as the topic defines them; nothing else.
+        self.assertContains(
+            response, '<span class="legend legend-hatched">Before the archives: Before the archives opened</span>'
+        )
+        self.assertContains(response, '<span class="legend legend-outlined">Official</span>')
+        self.assertNotContains(response, "legend-consensus")
+        self.assertNotContains(response, "1991")
 
     def test_nice_max(self):
         self.assertEqual(

@@ -5,7 +5,7 @@ consensus range drawn as a band behind the estimates."""
 from django.urls import reverse
 
 from historiography.charts import PLOT_WIDTH, band_label, estimate_chart, nice_max
-from historiography.models import Basis, PositionStanding, Standing
+from historiography.models import PositionStanding, Standing
 
 from .base import BaseTestCase
 from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, make_question
@@ -100,7 +100,7 @@ class ConsensusBandTests(StandingTestCase):
             source="Conquest",
             low=20_000_000,
             high=20_000_000,
-            basis=Basis.PRE_ARCHIVAL,
+            basis="pre_archival",
         )
         snyder = EstimateFactory(
             question=self.question, measure="Total deaths", source="Snyder", low=6_000_000, high=6_000_000
@@ -130,8 +130,11 @@ class ConsensusBandTests(StandingTestCase):
         # From above the first bar to the axis: behind every bar of the group.
         self.assertLess(band.y, min(bar.y for bar in group.bars))
         self.assertEqual(band.bottom, group.axis_y)
-        self.assertEqual(band.label, "Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)")
-        self.assertEqual(band_label(consensus), band.label)
+        self.assertEqual((band.label, band.value_label), ("Consensus range", "6–20 million"))
+        self.assertEqual(band_label(consensus), band.title)
+        self.assertEqual(band.title, "Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)")
+        # No text over the band: its label is left of the plot, its figures right of it.
+        self.assertGreater(band.value_x, band.right)
         self.assertEqual(chart.width, 800)  # the band's geometry leaves the chart's alone
 
     def test_a_consensus_does_not_count_as_a_source(self):
@@ -146,11 +149,11 @@ class ConsensusBandTests(StandingTestCase):
         html = response.content.decode()
         self.assertIn('<g class="consensus-band" data-low="6000000" data-high="20000000"', html)
         self.assertLess(html.index('class="consensus-band"'), html.index('class="bar '))  # drawn behind the bars
-        self.assertIn(">Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)</text>", html)
-        self.assertIn("A shaded band with dashed edges, behind the bars and labelled “Consensus range”", html)  # <desc>
-        self.assertIn(
-            "Shaded band with dashed edges: the consensus range a source document reports", html
-        )  # figcaption
+        self.assertIn(">Consensus range</text>", html)
+        self.assertIn(">6–20 million</text>", html)
+        self.assertIn("<title>Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)", html)
+        self.assertIn("A shaded band with dashed edges, behind the bars, spans the range", html)  # <desc>
+        self.assertIn("Shaded band with dashed edges: the consensus range a source reports", html)  # figcaption
         self.assertIn(
             '<strong class="standing standing-consensus">Consensus range</strong> Scholarly consensus as reported in 002_x.txt',
             html,
