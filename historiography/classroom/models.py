@@ -196,6 +196,26 @@ class Assignment(models.Model):
     def is_past_due(self, now, phase=Phase.ARGUE):
         return now > self.phase_window(phase)[1]
 
+    def accepts_work(self, now, phase=Phase.ARGUE) -> bool:
+        """Whether work on `phase` can be written now: the phase has opened, and its
+        deadline has not passed or late work is accepted."""
+        return self.is_open(now, phase) and (not self.is_past_due(now, phase) or self.accept_late)
+
+    @property
+    def lets_students_choose(self) -> bool:
+        return self.allocation == Allocation.STUDENT_CHOICE
+
+    def side_choice_refusal(self, now, *, has_submitted: bool) -> str | None:
+        """Why a student may not choose (or change) their side now, or None when they may.
+        `has_submitted`: they have submitted a case, which fixes their side."""
+        if not self.lets_students_choose:
+            return "Your instructor allocates the sides in this assignment."
+        if self.is_past_due(now):
+            return "The deadline has passed: sides can no longer be changed."
+        if has_submitted:
+            return "You have already submitted, so your side is fixed."
+        return None
+
     @property
     def final_due_at(self):
         return self.phase_window(self.phases[-1])[1]
@@ -242,6 +262,10 @@ class SubmissionStatus(models.TextChoices):
 
 
 class SubmissionQuerySet(models.QuerySet):
+    def with_citation_count(self):
+        """Each submission with `citation_count`, which `Submission.progress` reads."""
+        return self.annotate(citation_count=models.Count("citations"))
+
     def for_board(self):
         return self.select_related("student", "position", "feedback").prefetch_related("citations")
 
@@ -311,6 +335,29 @@ class Submission(models.Model):
     @property
     def is_submitted(self):
         return self.status == SubmissionStatus.SUBMITTED
+
+    def edit_refusal(self, now) -> str | None:
+        """Why this submission cannot be changed now, or None when it can: the one rule
+        that the services enforce and the editor and assignment pages show."""
+        assignment, phase = self.assignment, self.phase
+        if self.is_submitted:
+            return "This submission has been submitted and can no longer be changed."
+        if not assignment.is_open(now, phase):
+            return "This assignment is not open yet." if phase == Phase.ARGUE else f"Phase {phase} has not started yet."
+        if not assignment.accepts_work(now, phase):
+            return "The deadline has passed: this submission is read-only."
+        return None
+
+    def is_editable(self, now) -> bool:
+        return self.edit_refusal(now) is None
+
+    @property
+    def progress(self) -> str:
+        """not started / draft / submitted / late, for the board, the per-student page and
+        the CSV. Needs `citation_count` (`Submission.objects.with_citation_count()`)."""
+        if self.is_submitted:
+            return "late" if self.is_late else "submitted"
+        return "draft" if self.statement or self.citation_count else "not started"
 
 
 class Citation(models.Model):

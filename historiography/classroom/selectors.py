@@ -3,22 +3,13 @@ progress. Plain functions over querysets with their joins inside, in a fixed num
 queries whatever the class size."""
 
 import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
 from . import services
-from .models import Citation, Enrollment, Phase, SideAllocation, Submission
-
-
-def status_for(submission):
-    """not started / draft / submitted / late, for the board and the CSV."""
-    if submission is None or (
-        not submission.is_submitted and not submission.statement and not submission.citation_count
-    ):
-        return "not started"
-    if submission.is_submitted:
-        return "late" if submission.is_late else "submitted"
-    return "draft"
+from .models import Assignment, Citation, Enrollment, Phase, SideAllocation, Submission
 
 
 def phase_rows(assignment, now, submissions=None):
@@ -40,15 +31,12 @@ def phase_rows(assignment, now, submissions=None):
     return rows
 
 
-def group_members(submission):
-    """The members of a consensus submission's group, each with `side_label`."""
+def group_members(submission) -> list[SideAllocation]:
+    """The members of a consensus submission's group: their side allocations, each with its
+    student and position."""
     if not submission.group_id:
         return []
-    members = []
-    for allocation in SideAllocation.objects.filter(group_id=submission.group_id).select_related("student", "position"):
-        allocation.student.side_label = allocation.position.label
-        members.append(allocation.student)
-    return members
+    return list(SideAllocation.objects.filter(group_id=submission.group_id).select_related("student", "position"))
 
 
 def cases_in_view(user, assignment, submission):
@@ -84,16 +72,12 @@ def board_rows(assignment, phase=Phase.ARGUE):
     allocations = assignment.allocations.filter(student_id__in=enrolled).select_related("student", "position")
     submissions = {
         s.student_id: s
-        for s in assignment.submissions.filter(phase=phase)
-        .select_related("feedback")
-        .annotate(citation_count=Count("citations"))
+        for s in assignment.submissions.filter(phase=phase).select_related("feedback").with_citation_count()
     }
     positions = list(assignment.positions.all())
     columns = {position.pk: (position, []) for position in positions}
     for allocation in allocations:
         submission = submissions.get(allocation.student_id)
-        if submission is not None:
-            submission.board_status = status_for(submission)
         side = allocation.position if phase == Phase.ARGUE else services.next_side(positions, allocation.position)
         columns.setdefault(side.pk, (side, []))[1].append((allocation.student, submission))
     return list(columns.values())
@@ -111,13 +95,11 @@ def group_rows(assignment):
         s.group_id: s
         for s in assignment.submissions.filter(phase=Phase.CONSENSUS)
         .select_related("feedback", "student")
-        .annotate(citation_count=Count("citations"))
+        .with_citation_count()
     }
     rows = []
     for group in groups:
         submission = submissions.get(group.pk)
-        if submission is not None:
-            submission.board_status = status_for(submission)
         rows.append((group, [a for a in group.allocations.all() if a.student_id in enrolled], submission))
     return rows
 
@@ -130,3 +112,76 @@ def anonymise(user, assignment, student_ids):
         key=lambda pk: hashlib.sha256(f"{assignment.pk}:{pk}".encode()).hexdigest(),
     )
     return {user.pk: "You", **{pk: f"Classmate {index}" for index, pk in enumerate(others, start=1)}}
+
+
+DUE_SOON_HOURS = 48
+
+
+@dataclass
+class StudentAssignment:
+    """One line of a student's *My assignments*: the assignment, their side, the phase now
+    running and its deadline, their submission in it, and the grades returned to them."""
+
+    assignment: object
+    side: object
+    phase: int
+    due: datetime
+    submission: object
+    grades: list = field(default_factory=list)
+
+    @property
+    def is_graded(self):
+        feedback = getattr(self.submission, "feedback", None) if self.submission else None
+        return bool(feedback and feedback.is_returned)
+
+
+def student_assignments(student, now) -> list[tuple[str, list[StudentAssignment]]]:
+    """The student's assignments, grouped: due soon, upcoming, overdue, submitted, graded
+    (four queries however many)."""
+    assignments = (
+        Assignment.objects.filter(course__enrollments__student=student)
+        .select_related("course", "question")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=SideAllocation.objects.filter(student=student).select_related("position"),
+                to_attr="my_allocations",
+            ),
+            Prefetch(
+                "submissions",
+                queryset=Submission.objects.of_student(student).select_related("feedback").order_by("phase"),
+                to_attr="my_submissions",
+            ),
+        )
+        .order_by("due_at")
+    )
+    groups = {"graded": [], "submitted": [], "overdue": [], "due soon": [], "upcoming": []}
+    for assignment in assignments:
+        # The phase now running decides where the assignment is listed; its deadline is the one shown.
+        phase = assignment.current_phase(now)
+        by_phase = {submission.phase: submission for submission in assignment.my_submissions}
+        row = StudentAssignment(
+            assignment=assignment,
+            side=assignment.my_allocations[0].position if assignment.my_allocations else None,
+            phase=phase,
+            due=assignment.phase_window(phase)[1],
+            submission=by_phase.get(phase),
+            grades=[
+                (number, by_phase[number].feedback.grade)
+                for number in assignment.phases
+                if number in by_phase
+                and getattr(by_phase[number], "feedback", None)
+                and by_phase[number].feedback.is_returned
+            ],
+        )
+        if row.is_graded:
+            groups["graded"].append(row)
+        elif row.submission and row.submission.is_submitted:
+            groups["submitted"].append(row)
+        elif assignment.is_past_due(now, phase):
+            groups["overdue"].append(row)
+        elif (row.due - now).total_seconds() < DUE_SOON_HOURS * 3600:
+            groups["due soon"].append(row)
+        else:
+            groups["upcoming"].append(row)
+    return [(name, groups[name]) for name in ["due soon", "upcoming", "overdue", "submitted", "graded"]]

@@ -18,7 +18,6 @@ from historiography.models import Argument, Position, Status
 from historiography.services import ServiceError
 
 from .models import (
-    Allocation,
     Assignment,
     AssignmentMode,
     Citation,
@@ -183,16 +182,14 @@ def side_choose(*, assignment: Assignment, student, position: Position, now: dat
     students cannot both take the last place."""
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.allocation != Allocation.STUDENT_CHOICE:
-        raise ServiceError("Your instructor allocates the sides in this assignment.")
-    if assignment.is_past_due(now):
-        raise ServiceError("The deadline has passed: sides can no longer be changed.")
+    has_submitted = Submission.objects.filter(
+        assignment=assignment, student=student, phase__in=[Phase.ARGUE, Phase.SWAP], status=SubmissionStatus.SUBMITTED
+    ).exists()
+    refusal = assignment.side_choice_refusal(now, has_submitted=has_submitted)
+    if refusal:
+        raise ServiceError(refusal)
     if not assignment.positions.filter(pk=position.pk).exists():
         raise ServiceError("That side is not in play in this assignment.")
-    if Submission.objects.filter(
-        assignment=assignment, student=student, phase__in=[Phase.ARGUE, Phase.SWAP], status=SubmissionStatus.SUBMITTED
-    ).exists():
-        raise ServiceError("You have already submitted, so your side is fixed.")
     if assignment.side_cap:
         taken = SideAllocation.objects.filter(assignment=assignment, position=position).exclude(student=student).count()
         if taken >= assignment.side_cap:
@@ -220,15 +217,9 @@ def side_counts(assignment: Assignment) -> dict:
 
 
 def _check_writable(submission: Submission, now: datetime) -> None:
-    assignment, phase = submission.assignment, submission.phase
-    if submission.is_submitted:
-        raise ServiceError("This submission has been submitted and can no longer be changed.")
-    if not assignment.is_open(now, phase):
-        raise ServiceError(
-            "This assignment is not open yet." if phase == Phase.ARGUE else f"Phase {phase} has not started yet."
-        )
-    if assignment.is_past_due(now, phase) and not assignment.accept_late:
-        raise ServiceError("The deadline has passed: this submission is read-only.")
+    refusal = submission.edit_refusal(now)
+    if refusal:
+        raise ServiceError(refusal)
 
 
 def next_side(positions: list, position: Position) -> Position:
@@ -255,11 +246,7 @@ def submission_start(*, assignment: Assignment, student, phase: int = Phase.ARGU
     if allocation is None:
         raise ServiceError(
             "You have no side in this debate yet."
-            + (
-                " Choose one first."
-                if assignment.allocation == Allocation.STUDENT_CHOICE
-                else " Your instructor will allocate one."
-            )
+            + (" Choose one first." if assignment.lets_students_choose else " Your instructor will allocate one.")
         )
     if phase == Phase.CONSENSUS:
         if allocation.group_id is None:
@@ -267,11 +254,12 @@ def submission_start(*, assignment: Assignment, student, phase: int = Phase.ARGU
         submission, _ = Submission.objects.get_or_create(
             assignment=assignment, group_id=allocation.group_id, phase=phase, defaults={"student": student}
         )
-        return submission
-    position = allocation.position if phase == Phase.ARGUE else swapped_side(assignment, allocation.position)
-    submission, _ = Submission.objects.get_or_create(
-        assignment=assignment, student=student, phase=phase, defaults={"position": position}
-    )
+    else:
+        position = allocation.position if phase == Phase.ARGUE else swapped_side(assignment, allocation.position)
+        submission, _ = Submission.objects.get_or_create(
+            assignment=assignment, student=student, phase=phase, defaults={"position": position}
+        )
+    submission.assignment = assignment  # the caller's, with its joins: its rules read it without a query
     return submission
 
 

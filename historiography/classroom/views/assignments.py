@@ -5,7 +5,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,10 +14,8 @@ from historiography.models import Argument
 from .. import access, selectors, services
 from ..access import get_assignment, get_course
 from ..forms import AssignmentForm, GroupSizeForm, QuestionChoiceForm
-from ..models import Allocation, Assignment, Enrollment, Phase, SideAllocation, Submission
+from ..models import Enrollment, Phase, SideAllocation, Submission
 from ..services import ServiceError
-
-DUE_SOON_HOURS = 48
 
 
 def _assignment_fields(form):
@@ -65,7 +62,7 @@ def assignment_create(request, pk):
             messages.success(
                 request,
                 "Assignment created. Now allocate the sides."
-                if assignment.allocation != Allocation.STUDENT_CHOICE
+                if not assignment.lets_students_choose
                 else "Assignment created. Students choose their sides.",
             )
             return redirect(assignment)
@@ -90,55 +87,13 @@ def assignment_edit(request, pk):
 
 @login_required
 def my_assignments(request):
-    """The student's assignments, grouped: upcoming, due soon, overdue, submitted, graded."""
+    """The student's assignments, grouped: due soon, upcoming, overdue, submitted, graded."""
     now = timezone.now()
-    assignments = (
-        Assignment.objects.filter(course__enrollments__student=request.user)
-        .select_related("course", "question")
-        .prefetch_related(
-            Prefetch(
-                "allocations",
-                queryset=SideAllocation.objects.filter(student=request.user).select_related("position"),
-                to_attr="my_allocations",
-            ),
-            Prefetch(
-                "submissions",
-                queryset=Submission.objects.of_student(request.user).select_related("feedback").order_by("phase"),
-                to_attr="my_submissions",
-            ),
-        )
-        .order_by("due_at")
-    )
-    groups = {"graded": [], "submitted": [], "overdue": [], "due soon": [], "upcoming": []}
-    for assignment in assignments:
-        assignment.my_side = assignment.my_allocations[0].position if assignment.my_allocations else None
-        # The phase now running decides where the assignment is listed; its deadline is the one shown.
-        assignment.phase_now = assignment.current_phase(now)
-        assignment.phase_due = assignment.phase_window(assignment.phase_now)[1]
-        by_phase = {submission.phase: submission for submission in assignment.my_submissions}
-        submission = by_phase.get(assignment.phase_now)
-        assignment.my_submission = submission
-        assignment.grades = [
-            (phase, by_phase[phase].feedback.grade)
-            for phase in assignment.phases
-            if phase in by_phase and getattr(by_phase[phase], "feedback", None) and by_phase[phase].feedback.is_returned
-        ]
-        feedback = getattr(submission, "feedback", None) if submission else None
-        if feedback and feedback.is_returned:
-            groups["graded"].append(assignment)
-        elif submission and submission.is_submitted:
-            groups["submitted"].append(assignment)
-        elif assignment.is_past_due(now, assignment.phase_now):
-            groups["overdue"].append(assignment)
-        elif (assignment.phase_due - now).total_seconds() < DUE_SOON_HOURS * 3600:
-            groups["due soon"].append(assignment)
-        else:
-            groups["upcoming"].append(assignment)
-    order = ["due soon", "upcoming", "overdue", "submitted", "graded"]
+    groups = selectors.student_assignments(request.user, now)
     return render(
         request,
         "classroom/my_assignments.html",
-        {"groups": [(name, groups[name]) for name in order], "has_any": any(groups.values()), "now": now},
+        {"groups": groups, "has_any": any(rows for _, rows in groups), "now": now},
     )
 
 
@@ -226,10 +181,14 @@ def _assignment_student_view(request, assignment):
             "past_due": past_due,
             "is_open": assignment.is_open(now, phase),
             "can_cite": bool(allocation)
-            and assignment.is_open(now, phase)
-            and (not past_due or assignment.accept_late)
+            and assignment.accepts_work(now, phase)
             and not (submission and submission.is_submitted)
             and (phase != Phase.CONSENSUS or bool(group_members)),
+            "can_choose_side": phase == Phase.ARGUE
+            and assignment.side_choice_refusal(
+                now, has_submitted=any(s.is_submitted for p, s in submissions.items() if p != Phase.CONSENSUS)
+            )
+            is None,
             "can_read_board": access.can_read_board(request.user, assignment, phase, now),
             "now": now,
         },

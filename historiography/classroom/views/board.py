@@ -35,8 +35,13 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
     aliases = {}
     if assignment.anonymous_peers and not assignment.user_teaches:
         aliases = selectors.anonymise(request.user, assignment, [student.pk for student in students])
-    for student in students:
-        student.board_name = aliases.get(student.pk) or student.get_full_name() or student.username
+
+    def shown(student):
+        return aliases.get(student.pk) or student.get_full_name() or student.username
+
+    # Each row carries the name to show, so the template never reads a name it must not.
+    columns = [(position, [(s, shown(s), sub) for s, sub in rows]) for position, rows in columns]
+    group_rows = [(g, [(a, shown(a.student)) for a in members], sub) for g, members, sub in group_rows]
     return render(
         request,
         "classroom/assignment_board.html",
@@ -84,7 +89,7 @@ def assignment_grades_csv(request, pk):
                 _csv_safe(student.email),
                 phase,
                 _csv_safe(side),
-                submission.board_status if submission else "not started",
+                submission.progress if submission else "not started",
                 submission.citation_count if submission else 0,
                 submission.word_count if submission else 0,
                 timezone.localtime(submission.submitted_at).isoformat()

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import services
 from ..access import get_course, is_instructor
 from ..forms import CourseForm, JoinForm
 from ..models import Course, Enrollment, Phase, SideAllocation, Submission
@@ -133,7 +133,7 @@ def course_student(request, pk, student_pk):
                 "submissions",
                 queryset=Submission.objects.of_student(student)
                 .select_related("position", "group", "feedback")
-                .annotate(citation_count=Count("citations"))
+                .with_citation_count()
                 .order_by("phase"),
                 to_attr="student_submissions",
             ),
@@ -145,7 +145,6 @@ def course_student(request, pk, student_pk):
     for assignment in assignments:
         by_phase = {submission.phase: submission for submission in assignment.student_submissions}
         for submission in by_phase.values():
-            submission.board_status = selectors.status_for(submission)
             feedback = getattr(submission, "feedback", None)
             held += bool(feedback and not feedback.is_returned)
         allocation = assignment.student_allocations[0] if assignment.student_allocations else None

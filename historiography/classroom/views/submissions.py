@@ -57,11 +57,7 @@ def submission_edit(request, pk, phase=Phase.ARGUE):
         messages.error(request, str(error))
         return redirect(assignment)
     citations = list(submission.citations.select_related("argument__historian", "argument__position", "argument__work"))
-    read_only = (
-        submission.is_submitted
-        or (assignment.is_past_due(now, phase) and not assignment.accept_late)
-        or not assignment.is_open(now, phase)
-    )
+    read_only = not submission.is_editable(now)
     form = SubmissionForm(
         request.POST or None,
         citations=citations,
@@ -94,17 +90,7 @@ def submission_edit(request, pk, phase=Phase.ARGUE):
             messages.success(request, "Draft saved.")
         return here
     if request.method == "POST" and read_only:
-        messages.error(
-            request,
-            "This submission is read-only: "
-            + (
-                "it has been submitted."
-                if submission.is_submitted
-                else "the deadline has passed."
-                if assignment.is_open(now, phase)
-                else "this phase has not started yet."
-            ),
-        )
+        messages.error(request, submission.edit_refusal(now))
     return render(
         request,
         "classroom/submission_form.html",

@@ -9,6 +9,7 @@ from django.db.models import Count, F
 from django.test import TestCase
 from django.urls import reverse
 
+from historiography.classroom.management.commands.generate_synthetic import DEFAULT_PASSWORD
 from historiography.classroom.models import (
     Assignment,
     Citation,
@@ -18,7 +19,6 @@ from historiography.classroom.models import (
     Submission,
     SubmissionStatus,
 )
-from historiography.management.commands.generate_synthetic import DEFAULT_PASSWORD
 from historiography.models import (
     Argument,
     ArgumentRelation,
@@ -32,7 +32,7 @@ from historiography.models import (
     Work,
 )
 
-from .factories import TopicFactory
+from ..factories import TopicFactory
 
 SMALL = {
     "topics": 2,
