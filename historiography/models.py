@@ -125,7 +125,7 @@ class SchoolQuerySet(models.QuerySet):
 
 
 class School(models.Model):
-    """A school of thought or tradition, e.g. the totalitarian model."""
+    """A school of thought or tradition, e.g. the intentionalists of a debate."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -188,10 +188,10 @@ class HistorianQuerySet(models.QuerySet):
 
 
 class Historian(models.Model):
-    """Anyone an interpretation is attributed to: scholars, and actors such as Trotsky."""
+    """Anyone an interpretation is attributed to: scholars, and actors in the events."""
 
     name = models.CharField(max_length=200)
-    sort_name = models.CharField(max_length=200, help_text="e.g. 'Conquest, Robert'.")
+    sort_name = models.CharField(max_length=200, help_text="As a list sorts it, e.g. 'Gibbon, Edward'.")
     slug = models.SlugField(max_length=100, unique=True)
     born = models.PositiveSmallIntegerField(null=True, blank=True)
     died = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -695,11 +695,11 @@ class EstimateQuerySet(PublishableQuerySet):
 
 
 class Estimate(models.Model):
-    """A quantitative claim on a question: e.g. 'deaths in the Holodomor, 3.5-5 million'."""
+    """A quantitative claim on a question: e.g. 'military deaths, 9-11 million'."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="estimates")
     slug = models.SlugField(max_length=120, unique=True)
-    measure = models.CharField(max_length=200, help_text="What is counted, e.g. 'Total deaths under Stalin'.")
+    measure = models.CharField(max_length=200, help_text="What is counted, e.g. 'Military deaths, 1914–1918'.")
     source = models.CharField(max_length=200, help_text="Who gives the figure, as the seed names it.")
     historian = models.ForeignKey(Historian, on_delete=models.SET_NULL, null=True, blank=True, related_name="estimates")
     work = models.ForeignKey(Work, on_delete=models.SET_NULL, null=True, blank=True, related_name="estimates")

@@ -33,6 +33,18 @@ def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter, **cho
     return filterset
 
 
+def _topic_asked(request):
+    """The published topic of `?topic=` (one query, only when asked), else None; an unknown
+    one is reported and ignored, as a bad filter is."""
+    slug = request.GET.get("topic")
+    if not slug:
+        return None
+    topic = Topic.objects.published().filter(slug=slug).first()
+    if topic is None:
+        messages.warning(request, "Topic: no published topic by that name. That filter was ignored.")
+    return topic
+
+
 def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
@@ -46,7 +58,13 @@ def home(request):
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    questions = topic.questions.published().with_positions().with_argument_counts().order_by("order", "title")
+    questions = (
+        topic.questions.published()
+        .with_positions()
+        .with_argument_counts()
+        .with_estimate_counts()
+        .order_by("order", "title")
+    )
     return render(request, "historiography/topic_detail.html", {"topic": topic, "questions": questions})
 
 
@@ -143,12 +161,20 @@ def argument_detail(request, slug):
 
 @require_safe
 def historian_list(request):
+    topic = _topic_asked(request)
+    published = Q(arguments__status=Status.PUBLISHED)
+    historians = Historian.objects.all()
+    if topic:
+        historians = historians.for_topic(topic)
+        published &= Q(arguments__position__question__topic=topic)
     historians = (
-        Historian.objects.prefetch_related("schools")
-        .annotate(argument_count=Count("arguments", filter=Q(arguments__status=Status.PUBLISHED)))
-        .order_by("sort_name", "pk")
+        historians.prefetch_related("schools").annotate(argument_count=Count("arguments", filter=published))
+    ).order_by("sort_name", "pk")
+    return render(
+        request,
+        "historiography/historian_list.html",
+        {"page": _page(request, historians, per_page=100), "topic": topic},
     )
-    return render(request, "historiography/historian_list.html", {"page": _page(request, historians, per_page=100)})
 
 
 @require_safe
@@ -160,8 +186,10 @@ def historian_detail(request, slug):
 
 @require_safe
 def school_list(request):
-    schools = School.objects.annotate(historian_count=Count("historians")).order_by("order", "name")
-    return render(request, "historiography/school_list.html", {"schools": schools})
+    topic = _topic_asked(request)
+    schools = School.objects.for_topic(topic) if topic else School.objects.all()
+    schools = schools.annotate(historian_count=Count("historians")).order_by("order", "name")
+    return render(request, "historiography/school_list.html", {"schools": schools, "topic": topic})
 
 
 @require_safe
@@ -193,20 +221,27 @@ def work_detail(request, slug):
 
 @require_safe
 def tag_list(request):
+    topic = _topic_asked(request)
     published = Q(historiography_taggedargument_items__content_object__status=Status.PUBLISHED)
+    if topic:
+        published &= Q(historiography_taggedargument_items__content_object__position__question__topic=topic)
     tags = (
         Tag.objects.annotate(argument_count=Count("historiography_taggedargument_items", filter=published))
         .filter(argument_count__gt=0)
         .order_by("name")
     )
-    return render(request, "historiography/tag_list.html", {"tags": tags})
+    return render(request, "historiography/tag_list.html", {"tags": tags, "topic": topic})
 
 
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _page(request, Argument.objects.published().filter(tags=tag).for_cards())
-    return render(request, "historiography/tag_detail.html", {"tag": tag, "page": page})
+    topic = _topic_asked(request)
+    arguments = Argument.objects.published().filter(tags=tag)
+    if topic:
+        arguments = arguments.for_topic(topic)
+    page = _page(request, arguments.for_cards())
+    return render(request, "historiography/tag_detail.html", {"tag": tag, "page": page, "topic": topic})
 
 
 @require_safe
