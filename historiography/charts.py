@@ -150,6 +150,12 @@ def legend(estimates) -> list:
     return list(seen.values())
 
 
+def figure_with_unit(estimate) -> str:
+    """'140–190 ships'; people, the usual unit, go without saying."""
+    unit = "" if estimate.unit in ("", "people") else f" {estimate.unit}"
+    return f"{figure_range(estimate)}{unit}"
+
+
 def band_label(estimate) -> str:
     """The band in full, for its tooltip; on the chart it reads "Consensus range" left of
     the plot and the figures right of the band."""
@@ -179,7 +185,7 @@ def estimate_chart(estimates) -> EstimateChart | None:
             x = LABEL_WIDTH + PLOT_WIDTH * estimate.low / top
             band_width = max(PLOT_WIDTH * (estimate.high - estimate.low) / top, 4)
             group.bands.append(
-                Band(estimate, x, band_width, band_top, 0, "Consensus range", figure_range(estimate), y + 13)
+                Band(estimate, x, band_width, band_top, 0, "Consensus range", figure_with_unit(estimate), y + 13)
             )
             y += ROW_HEIGHT
         for estimate in rows:
@@ -187,7 +193,16 @@ def estimate_chart(estimates) -> EstimateChart | None:
             width = max(PLOT_WIDTH * (estimate.high - estimate.low) / top, 4)  # a single figure still shows
             label = estimate.source if len(estimate.source) <= 34 else estimate.source[:33] + "…"
             group.bars.append(
-                Bar(estimate, x, width, y, label, figure_range(estimate), basis_style(estimate), estimate.basis_display)
+                Bar(
+                    estimate,
+                    x,
+                    width,
+                    y,
+                    label,
+                    figure_with_unit(estimate),
+                    basis_style(estimate),
+                    estimate.basis_display,
+                )
             )
             y += ROW_HEIGHT
         group.axis_y = y + 4

@@ -36,6 +36,7 @@ class CompareSchoolsTests(CompareTestCase):
         response = self.client.get(self.url)
         self.assertEqual(response.context["topic"], self.topic)
         self.assertEqual(response.context["schools"], [self.totalitarian, self.revisionist])
+        self.assertContains(response, 'value="totalitarian" id="id_school_0" checked', html=False)
         question, cells = response.context["rows"][0]
         self.assertEqual(question, self.terror)
         self.assertEqual([c["positions"][0].label for c in cells], ["Side 1", "Side 2"])

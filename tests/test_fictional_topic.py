@@ -160,6 +160,7 @@ class FictionalTopicTests(TwoTopicsTestCase):
                     "Chronicle counts: Figures from contemporary chronicles",
                     "legend-solid",
                     "legend-outlined",
+                    "140–190 ships · Port ledgers",
                 ],
             ),
             (

@@ -78,8 +78,12 @@ def compare_schools(request):
     topics = list(Topic.objects.published())
     topic = _topic_in_view(request, topics)
     offered = list(School.objects.for_topic(topic)) if topic else []
-    form = SchoolsForm(request.GET if "school" in request.GET else None, schools=offered)
     schools = offered[:2]
+    form = SchoolsForm(
+        request.GET if "school" in request.GET else None,
+        schools=offered,
+        initial={"school": [school.slug for school in schools]},
+    )
     if form.is_bound and form.is_valid():
         schools = form.cleaned_data["school"]
     elif form.is_bound:
