@@ -25,6 +25,7 @@ from historiography.classroom.models import Allocation, Submission
 from historiography.models import Argument, ArgumentRelation, Historian, Question, Topic, Work
 
 from .chromium import ChromiumTestCase
+from .fictional import FICTIONAL_TOPIC, import_topics
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +52,7 @@ class BrowserTestCase(ChromiumTestCase):
 
     def setUp(self):
         self.assertTrue(AXE.exists() and VNU.exists(), "axe-core or vnu-jar is missing: run `make install` (npm ci)")
+        import_topics(FICTIONAL_TOPIC)  # a second, made-up topic beside Stalinism
         now = timezone.now()
         self.question = Question.objects.published().get(slug="lenin-stalin-continuity")
         self.instructor = self.user("irina", services.INSTRUCTOR)
@@ -197,6 +199,13 @@ class EveryPageInChromium(BrowserTestCase):
             ("signup-errors", anon, "/accounts/signup/", 200, "main button[type=submit]"),
             ("password-reset", anon, "/accounts/password_reset/", 200),
             ("password-change", student, "/accounts/password_change/", 200),
+            # The made-up second topic (tests/data/fictional_topic.json)
+            ("fictional-topic", anon, "/topics/velorian-republic/", 200),
+            ("fictional-question", anon, "/questions/velorian-regent-amalric/", 200),
+            ("fictional-estimates-only-question", anon, "/questions/velorian-emigration/", 200),
+            ("fictional-schools-matrix", anon, "/compare/schools/?topic=velorian-republic", 200),
+            ("fictional-timeline", anon, "/timeline/?topic=velorian-republic", 200),
+            ("fictional-arguments", anon, "/arguments/?topic=velorian-republic", 200),
             # Classroom: the instructor
             ("instructor-classes", instructor, "/classes/", 200),
             ("instructor-course", instructor, f"/classes/{course}/", 200),
