@@ -317,22 +317,26 @@ def main():
     print()
     print(
         f"`make loadtest`: {args.seconds} s, wrk {args.connections} connections over {len(mix)} pages "
-        f"(page cache {'on, ' + format(args.miss_share, '.0%') + ' of requests past it' if args.page_cache_seconds else 'off'}), "
+        "(page cache "
+        f"{'on, ' + format(args.miss_share, '.0%') + ' of requests past it' if args.page_cache_seconds else 'off'}), "
         f"{len(writers)} students saving drafts."
     )
     print(
-        f"- load: {load['requests']:,} requests, {load['rps']:.0f} req/s, p50 {load['p50_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, "
+        f"- load: {load['requests']:,} requests, {load['rps']:.0f} req/s, "
+        f"p50 {load['p50_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, "
         f"max {load['max_ms']:.0f} ms"
     )
     print(
-        f"- errors outside the restart window: {wrk_errors_outside} non-2xx/3xx (wrk), {load['socket_errors']} socket errors "
+        f"- errors outside the restart window: {wrk_errors_outside} "
+        f"non-2xx/3xx (wrk), {load['socket_errors']} socket errors "
         f"(wrk, whole run: connect {load['connect_errors']}, read {load['read_errors']}, write {load['write_errors']}, "
         f"timeout {load['timeouts']}), {len(writer_errors_outside)} writer errors {writer_errors_outside[:5]}"
     )
     if restart:
         back = restart["app_back"]
         print(
-            f"- PostgreSQL restarted at {restart['began'] - start:.1f} s, back after {restart['postgresql_back'] - restart['began']:.1f} s; "
+            f"- PostgreSQL restarted at {restart['began'] - start:.1f} s, back "
+            f"after {restart['postgresql_back'] - restart['began']:.1f} s; "
             + (
                 f"the app answered 200 {back - restart['postgresql_back']:.2f} s after that "
                 f"({back - restart['began']:.1f} s after the restart began)"

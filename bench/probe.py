@@ -5,8 +5,8 @@ the database, whose cookie wrk sends), and counts the SQL queries of each page w
 test client against the same database: uncached, and on a second anonymous request with
 the page cache on. Prints one JSON object.
 
-`probe.py pages` only prints the pages (and a few more for a mix); `probe.py writers N` instead picks N synthetic students with a draft they may still save
-(an open debate, a side allocated, not submitted) for bench/loadtest.py; `probe.py saved
+`probe.py pages` only prints the pages (and a few more for a mix); `probe.py writers N`
+instead picks N synthetic students with a draft they may still save (an open debate, a side allocated, not submitted) for bench/loadtest.py; `probe.py saved
 JSON` reads back their submissions (statement and version).
 """
 

@@ -55,7 +55,8 @@ def measure(server, info, args, label):
         server.drain()
         r = results[name]
         log(
-            f"  {label:8} {name:26} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p99 {r['p99_ms']:6.1f} ms  errors {r['non_2xx_3xx'] + r['socket_errors']}"
+            f"  {label:8} {name:26} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p99 "
+            f"{r['p99_ms']:6.1f} ms  errors {r['non_2xx_3xx'] + r['socket_errors']}"
         )
     return results
 
@@ -103,9 +104,11 @@ def main():
         load = loadavg.read().split()[:3]
     print()
     print(
-        f"`make bench`, {when}: {facts['arguments']:,} arguments ({facts['question arguments']} on the question, 20 a side per page, "
+        f"`make bench`, {when}: {facts['arguments']:,} arguments "
+        f"({facts['question arguments']} on the question, 20 a side per page, "
         f"{facts['board submissions']} submissions on the board); gunicorn {workers} sync workers, "
-        f"wrk {args.connections} connections{' with Accept-Encoding: gzip' if args.gzip else ''}, {args.seconds} s per page and mode; "
+        f"wrk {args.connections} connections{' with Accept-Encoding: gzip' if args.gzip else ''}, "
+        f"{args.seconds} s per page and mode; "
         f"load average at the end {' '.join(load)}."
     )
     for label in ("uncached", "cached"):
@@ -122,14 +125,16 @@ def main():
             print(row(name, queries[name], result, minimal))
     print()
     print(
-        f"Search alone (1 connection, uncached): p50 {search_alone['p50_ms']:.1f} ms, p95 {search_alone['p95_ms']:.1f} ms, p99 {search_alone['p99_ms']:.1f} ms."
+        f"Search alone (1 connection, uncached): p50 {search_alone['p50_ms']:.1f} ms, "
+        f"p95 {search_alone['p95_ms']:.1f} ms, p99 {search_alone['p99_ms']:.1f} ms."
     )
     for label in ("uncached", "cached"):
         rss = [r for r, _ in memory[label]]
         pss = [p for _, p in memory[label]]
         if rss:
             print(
-                f"Memory per worker after the {label} run: RSS {min(rss):.0f}–{max(rss):.0f} MiB, PSS {min(pss):.0f}–{max(pss):.0f} MiB."
+                f"Memory per worker after the {label} run: RSS "
+                f"{min(rss):.0f}–{max(rss):.0f} MiB, PSS {min(pss):.0f}–{max(pss):.0f} MiB."
             )
 
     print()

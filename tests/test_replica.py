@@ -57,7 +57,8 @@ class ReplicaTests(BaseTestCase):
     def test_the_settings_add_the_replica_only_when_asked(self):
         script = (
             "import django; django.setup(); from django.conf import settings; "
-            "print(sorted(settings.DATABASES), settings.DATABASE_ROUTERS, 'config.routers.ReplicaReadsMiddleware' in settings.MIDDLEWARE)"
+            "print(sorted(settings.DATABASES), settings.DATABASE_ROUTERS, "
+            "'config.routers.ReplicaReadsMiddleware' in settings.MIDDLEWARE)"
         )
         env = {
             **os.environ,

@@ -28,5 +28,6 @@ class Command(BaseCommand):
         for line in summary.lines():
             self.stdout.write(f"  {line}")
         self.stdout.write(
-            f"  {summary.total('created')} created, {summary.total('updated')} updated, {summary.total('unchanged')} unchanged."
+            f"  {summary.total('created')} created, {summary.total('updated')} "
+            f"updated, {summary.total('unchanged')} unchanged."
         )

@@ -93,7 +93,8 @@ class Command(BaseCommand):
             positions=question.positions.all()[:2],
             title=f"Controversy: {question.title}",
             instructions="Phase 1: argue your side with at least two arguments. Phase 2: swap, and argue the side your "
-            "partner argued, from their case. Phase 3: drop the roles and write one consensus together, citing both sides.",
+            "partner argued, from their case. Phase 3: drop the roles "
+            "and write one consensus together, citing both sides.",
             mode=AssignmentMode.CONTROVERSY,
             evidence_minimum=2,
             opens_at=now - timedelta(hours=1),
