@@ -16,6 +16,7 @@ from .models import (
     Position,
     Question,
     School,
+    Source,
     Status,
     Topic,
     Work,
@@ -24,6 +25,19 @@ from .models import (
 
 @admin.action(description="Publish selected items")
 def publish(modeladmin, request, queryset):
+    # update() skips full_clean(): check each item's evidence here, so nothing whose
+    # passage or words are not verbatim in its source can be published from the list.
+    refused = []
+    if hasattr(queryset.model, "evidence_errors"):
+        for item in queryset.select_related("source"):
+            errors = item.evidence_errors()
+            if errors:
+                refused.append((item, errors))
+    if refused:
+        queryset = queryset.exclude(pk__in=[item.pk for item, _ in refused])
+        for item, errors in refused:
+            reasons = " ".join(errors.values())
+            modeladmin.message_user(request, f"Not published: “{item}”. {reasons}", messages.ERROR)
     updated = queryset.update(status=Status.PUBLISHED)
     schedule_invalidation()  # update() sends no signals: drop the cached pages here
     modeladmin.message_user(request, f"{updated} published.", messages.SUCCESS)
@@ -140,9 +154,30 @@ class WorkAdmin(admin.ModelAdmin):
         return ", ".join(author.name for author in obj.authors.all())
 
 
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "site", "author", "accessed", "argument_count"]
+    list_filter = ["kind", "site"]
+    search_fields = ["title", "site", "author", "description", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind"]}),
+        ("Where it comes from", {"fields": ["site", "author", "url", "published", "accessed", "description"]}),
+        ("Its text", {"fields": ["text", "key"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(argument_count=Count("arguments"))
+
+    @admin.display(ordering="argument_count", description="Arguments")
+    def argument_count(self, obj):
+        return obj.argument_count
+
+
 class PositionInline(admin.TabularInline):
     model = Position
-    fields = ["order", "label", "slug", "summary", "standing", "standing_note"]
+    fields = ["order", "label", "slug", "summary", "standing", "standing_note", "standing_source", "standing_passage"]
+    autocomplete_fields = ["standing_source"]
     prepopulated_fields = {"slug": ["label"]}
     extra = 0
 
@@ -154,14 +189,14 @@ class QuestionAdmin(PublishableAdmin):
     list_filter = ["status", "standing", "topic"]
     search_fields = ["title", "background"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topic"]
+    autocomplete_fields = ["topic", "standing_source"]
     inlines = [PositionInline]
     fieldsets = [
         (None, {"fields": ["topic", "title", "slug", "order", "status"]}),
         ("For students", {"fields": ["background"]}),
         (
             "Where the scholarship stands",
-            {"fields": ["standing", "standing_basis", "standing_source_document", "standing_source_section"]},
+            {"fields": ["standing", "standing_basis", "standing_source", "standing_section", "standing_passage"]},
         ),
     ]
 
@@ -214,9 +249,11 @@ class PositionListFilter(admin.SimpleListFilter):
 
 @admin.register(Argument)
 class ArgumentAdmin(PublishableAdmin):
-    list_display = ["__str__", "historian", "question", "position_label", "year", "status", "tag_list"]
+    list_display = ["__str__", "attribution", "source", "question", "position_label", "year", "status", "tag_list"]
     list_filter = [
         "status",
+        "attribution",
+        "source",
         "position__question__topic",
         "position__question",
         PositionListFilter,
@@ -225,20 +262,35 @@ class ArgumentAdmin(PublishableAdmin):
         "tags",
         ("historian", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["historian", "position__question"]
-    search_fields = ["claim", "quotation", "historian__name", "work__title", "slug"]
-    autocomplete_fields = ["historian", "position", "work"]
+    list_select_related = ["historian", "school", "source", "position__question"]
+    search_fields = ["claim", "passage", "words", "historian__name", "school__name", "work__title", "slug"]
+    autocomplete_fields = ["historian", "school", "examples", "position", "source", "work"]
     prepopulated_fields = {"slug": ["claim"]}
     inlines = [RelationInline]
     fieldsets = [
-        (None, {"fields": ["historian", "position", "status", "slug"]}),
-        ("The argument", {"fields": ["claim", "quotation", "tags"]}),
-        ("Citation", {"fields": ["work", "locator", "year"]}),
-        ("Provenance", {"fields": ["source_document", "source_section"]}),
+        (None, {"fields": ["position", "status", "slug"]}),
+        (
+            "Whose view",
+            {
+                "fields": ["attribution", "historian", "school", "examples"],
+                "description": "Own words: the source quotes the person. Reported: the source paraphrases them. "
+                "School: the source describes a group; name the school, and the people it names as examples.",
+            },
+        ),
+        (
+            "From the source",
+            {
+                "fields": ["source", "section", "passage", "words"],
+                "description": "The passage is checked against the source's text on saving: verbatim apart from "
+                "case, spaces, quote marks and dashes; “...” joins fragments in order.",
+            },
+        ),
+        ("The argument", {"fields": ["claim", "tags"]}),
+        ("From the person's own work", {"fields": ["work", "locator", "year"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        return super().get_queryset(request).defer("source__text").prefetch_related("tags")
 
     @admin.display(ordering="position__question__title", description="Question")
     def question(self, obj):
@@ -264,15 +316,16 @@ class ArgumentRelationAdmin(admin.ModelAdmin):
 
 @admin.register(Estimate)
 class EstimateAdmin(PublishableAdmin):
-    list_display = ["measure", "source", "low", "high", "unit", "year", "basis", "is_consensus", "status"]
-    list_filter = ["status", "basis", "is_consensus", "question"]
+    list_display = ["measure", "given_by", "low", "high", "unit", "year", "basis", "is_consensus", "status"]
+    list_filter = ["status", "basis", "is_consensus", "question", "source"]
     list_select_related = ["question"]
-    search_fields = ["measure", "source", "note"]
-    autocomplete_fields = ["question", "historian", "work"]
+    search_fields = ["measure", "given_by", "note", "passage"]
+    autocomplete_fields = ["question", "historian", "work", "source"]
     fieldsets = [
         (None, {"fields": ["question", "slug", "measure", "status"]}),
         ("Figure", {"fields": ["low", "high", "unit", "year", "basis", "is_consensus", "note"]}),
-        ("Source", {"fields": ["source", "historian", "work", "source_document", "source_section"]}),
+        ("Who gives it", {"fields": ["given_by", "historian", "work"]}),
+        ("From the source", {"fields": ["source", "section", "passage"]}),
     ]
 
 

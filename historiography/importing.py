@@ -31,8 +31,6 @@ from .apps import SCHOLARSHIP_APP_LABELS, scholarship_models
 
 # Enough to fix a file in one go without burying the first problems.
 MAX_REPORTED = 50
-# The content rule (README, "Content rules"): a quotation says where it was found.
-QUOTATION_SOURCE_FIELDS = ("source_document", "source_section")
 
 
 @dataclass
@@ -393,15 +391,8 @@ def _validate(entry: Entry, exclude: set[str], resolved: set[str], checked: dict
     """The model's own checks (full_clean, then each constraint), one message per field."""
     instance, model = entry.instance, entry.model
     found: dict[str, str] = {}
-    quotation = getattr(instance, "quotation", None)
-    if isinstance(quotation, str) and quotation.strip():
-        missing = [name for name in QUOTATION_SOURCE_FIELDS if not str(getattr(instance, name, "x") or "").strip()]
-        if missing:
-            found["quotation"] = (
-                f"a quotation with no source: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty; "
-                "name the seed document and section it is quoted from"
-            )
-            exclude = exclude | set(missing)
+    # full_clean() runs the model's clean(), which checks a passage against its source
+    # (README, "Content rules"): an invented passage is refused here, with the closest match.
     try:
         instance.full_clean(exclude=exclude | resolved, validate_unique=False, validate_constraints=False)
     except ValidationError as error:

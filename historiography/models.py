@@ -2,6 +2,7 @@
 estimates) and the classroom built on it. Ordered by dependency."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -11,6 +12,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from . import search as fulltext
+from . import verbatim
 
 
 class Status(models.TextChoices):
@@ -133,6 +135,10 @@ class School(models.Model):
     active_from = models.PositiveSmallIntegerField(null=True, blank=True)
     active_to = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while still active.")
     order = models.PositiveSmallIntegerField(default=0)
+    grouped_by_editors = models.BooleanField(
+        default=False,
+        help_text="The sources do not use this name or grouping: it is shown as the editors' grouping.",
+    )
 
     objects = SlugManager.from_queryset(SchoolQuerySet)()
 
@@ -278,6 +284,92 @@ class Work(models.Model):
         return reverse("historiography:work-detail", args=[self.slug])
 
 
+class SourceKind(models.TextChoices):
+    ENCYCLOPEDIA = "encyclopedia", "Encyclopedia article"
+    REFERENCE = "reference", "Reference note"
+    QA = "qa", "Q&A answer"
+    PODCAST = "podcast", "Podcast summary"
+    BOOK = "book", "Book"
+    ARTICLE = "article", "Article"
+    WEB = "web", "Web page"
+    OTHER = "other", "Other"
+
+
+class SourceQuerySet(models.QuerySet):
+    def without_text(self):
+        """Everything but the full text (a source's text runs to a hundred pages)."""
+        return self.defer("text")
+
+
+class Source(models.Model):
+    """What the editors read: an encyclopedia article, a reference note, a Q&A answer, a
+    podcast summary, a book. Its full text is stored so the product checks words against
+    it and shows them in context. `key` is an internal name (the file it came from), never
+    shown to readers."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300, help_text="The document's own title, as its header gives it.")
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
+    site = models.CharField(max_length=200, blank=True, help_text="Site or publisher; empty when unknown.")
+    author = models.CharField(max_length=200, blank=True, help_text="Empty when the source names none.")
+    url = models.URLField(blank=True, help_text="Empty when not known: never invent one.")
+    published = models.DateField(null=True, blank=True)
+    accessed = models.DateField(null=True, blank=True, help_text="When the editors read it.")
+    description = models.TextField(blank=True, help_text="One or two sentences a reader can recognise it by.")
+    key = models.CharField(max_length=200, blank=True, help_text="Internal: the file it was read from. Never shown.")
+    text = models.TextField(blank=True, help_text="The full text, verbatim: passages are checked against it.")
+
+    objects = SlugManager.from_queryset(SourceQuerySet)()
+
+    class Meta:
+        ordering = ["title", "slug"]
+
+    def __str__(self):
+        return f"{self.title} ({self.site})" if self.site else self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def display_name(self):
+        """“Stalinism” (Hubbry): how pages name it when it speaks."""
+        return f"“{self.title}” ({self.site})" if self.site else f"“{self.title}”"
+
+    def check_passage(self, passage, field_label="The passage"):
+        """None when `passage` stands verbatim in this source's text, else the error to show
+        (with the closest wording the source has)."""
+        if verbatim.is_verbatim(passage, self.text):
+            return None
+        return verbatim.not_found_message(field_label, passage, self.text, f"“{self.title}”")
+
+
+SECTION_REQUIRED = "The section is required with a source: where the passage stands in it, as its headings read."
+
+
+def passage_errors(instance, checks):
+    """{field name: error} for each text that is missing or not verbatim in its source (with
+    the closest match the source has). `checks`: (field name, source, text); a text with no
+    source is not checked."""
+    errors = {}
+    for name, source, text in checks:
+        if source is None:
+            continue
+        label = "The " + str(instance._meta.get_field(name).verbose_name)
+        if not text.strip():
+            errors[name] = f"{label} is required with a source: the source's own sentence, verbatim."
+            continue
+        error = source.check_passage(text, label)
+        if error:
+            errors[name] = error
+    return errors
+
+
+def check_passages(instance, checks):
+    errors = passage_errors(instance, checks)
+    if errors:
+        raise ValidationError(errors)
+
+
 # --- Questions and positions ---------------------------------------------------------
 
 
@@ -294,7 +386,8 @@ class QuestionQuerySet(PublishableQuerySet):
     published_through = ("topic",)
 
     def with_topic(self):
-        return self.select_related("topic")
+        """With the topic and the source the standing rests on (without its text): one join."""
+        return self.select_related("topic", "standing_source").defer("standing_source__text")
 
     def with_positions(self):
         return self.prefetch_related(Prefetch("positions", queryset=Position.objects.order_by("order", "label")))
@@ -329,10 +422,16 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     standing = models.CharField(max_length=20, choices=Standing.choices, default=Standing.CONTESTED)
     standing_basis = models.TextField(blank=True, help_text="Why the debate stands where it does, with sources.")
-    standing_source_document = models.CharField(
-        max_length=200, blank=True, help_text="The seed document the state of the debate is drawn from."
+    standing_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The source whose sentence the standing rests on.",
     )
-    standing_source_section = models.CharField(max_length=300, blank=True, help_text="Its section(s) in that document.")
+    standing_section = models.CharField(max_length=300, blank=True, help_text="Its section in that source.")
+    standing_passage = models.TextField(blank=True, help_text="The source's sentence the standing rests on, verbatim.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
 
     objects = SlugManager.from_queryset(QuestionQuerySet)()
@@ -342,6 +441,9 @@ class Question(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        check_passages(self, [("standing_passage", self.standing_source, self.standing_passage)])
 
     def natural_key(self):
         return (self.slug,)
@@ -385,6 +487,15 @@ class Position(models.Model):
         help_text="Leave empty unless the seeds say where it stands.",
     )
     standing_note = models.TextField(blank=True, help_text="Why it stands there, naming the source.")
+    standing_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The source whose sentence the standing rests on.",
+    )
+    standing_passage = models.TextField(blank=True, help_text="That sentence, verbatim.")
 
     objects = PositionManager.from_queryset(PositionQuerySet)()
 
@@ -396,6 +507,9 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.question}: {self.label}"
+
+    def clean(self):
+        check_passages(self, [("standing_passage", self.standing_source, self.standing_passage)])
 
     def natural_key(self):
         return (self.question.slug, self.slug)
@@ -442,17 +556,32 @@ class ArgumentQuerySet(PublishableQuerySet):
     published_through = ("position__question", "position__question__topic")
 
     def for_cards(self):
-        """Everything an argument card shows, in a fixed number of queries: historian,
-        position and question, work (one join), then schools, tags and relations."""
-        return self.select_related("historian", "position__question__topic", "work").prefetch_related(
-            "historian__schools",
-            "tags",
-            Prefetch(
-                "incoming_relations",
-                queryset=ArgumentRelation.objects.filter(source__status=Status.PUBLISHED).select_related(
-                    "source__historian"
+        """Everything an argument card shows, in a fixed number of queries: historian or
+        school, source (without its text), position and question, work (one join), then
+        the historian's schools, a school view's named examples, tags and relations."""
+        return (
+            self.select_related("historian", "school", "source", "position__question__topic", "work")
+            .defer("source__text")
+            .prefetch_related(
+                "historian__schools",
+                "examples",
+                "tags",
+                Prefetch(
+                    "incoming_relations",
+                    queryset=ArgumentRelation.objects.filter(source__status=Status.PUBLISHED).select_related(
+                        "source__historian", "source__school"
+                    ),
                 ),
-            ),
+            )
+        )
+
+    def for_citations(self):
+        """What a citation needs: historian or school, source (without its text), work and
+        its authors (two queries)."""
+        return (
+            self.select_related("historian", "school", "source", "work")
+            .defer("source__text")
+            .prefetch_related("work__authors")
         )
 
     def for_question(self, question):
@@ -477,21 +606,23 @@ class ArgumentQuerySet(PublishableQuerySet):
     def for_comparison(self):
         """Just what a comparison cell shows: historian, position, question, work, and the
         historians' schools (two queries)."""
-        return self.select_related("historian", "position__question", "work").prefetch_related("historian__schools")
+        return self.select_related("historian", "school", "position__question", "work").prefetch_related(
+            "historian__schools"
+        )
 
     def for_timeline(self):
         return (
             self.filter(year__isnull=False)
-            .select_related("historian", "position__question", "work")
+            .select_related("historian", "school", "position__question", "work")
             .prefetch_related("historian__schools")
             .order_by("year", "pk")
         )
 
     def search(self, text):
-        """Arguments whose quotation, claim, historian or work matches `text`.
+        """Arguments whose passage, claim, historian, school or work matches `text`.
 
         Ranked PostgreSQL full-text search on PostgreSQL, each text through its own GIN
-        index (historiography/search.py): every word must be in the claim or quotation,
+        index (historiography/search.py): every word must be in the claim or passage,
         the historian's name or the work's title, as when the four were one document;
         with websearch operators ("a phrase", -word, or), the whole query in one of them.
         Name matches rank first, then the text, then titles, as ts_rank weighs A, B, C.
@@ -533,29 +664,72 @@ class ArgumentQuerySet(PublishableQuerySet):
         for word in text.split():
             matches &= (
                 Q(claim__icontains=word)
-                | Q(quotation__icontains=word)
+                | Q(passage__icontains=word)
                 | Q(historian__name__icontains=word)
+                | Q(school__name__icontains=word)
                 | Q(work__title__icontains=word)
             )
         return self.filter(matches)
 
 
+class Attribution(models.TextChoices):
+    """Whose words: the person's own (quoted by the source), the source's report of the
+    person's view, or the source's description of a group."""
+
+    OWN_WORDS = "own_words", "In their own words"
+    REPORTED = "reported", "As the source reports it"
+    SCHOOL = "school", "A school's view"
+
+
 class Argument(models.Model):
-    """A historian's argument for one position on a question.
+    """An argument for one position on a question, attributed to a person or a school.
 
     The question is the position's question, so an argument can never sit on a
-    position of another question."""
+    position of another question. `passage` is the source's verbatim sentence that
+    carries the argument, `words` only what the source puts in the person's mouth."""
 
     slug = models.SlugField(max_length=120, unique=True)
-    historian = models.ForeignKey(Historian, on_delete=models.PROTECT, related_name="arguments")
+    attribution = models.CharField(max_length=20, choices=Attribution.choices, default=Attribution.REPORTED)
+    historian = models.ForeignKey(
+        Historian,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arguments",
+        help_text="Whose argument it is (empty for a school's).",
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arguments",
+        help_text="For a school's argument: the school the source describes.",
+    )
+    examples = models.ManyToManyField(
+        Historian,
+        blank=True,
+        related_name="example_arguments",
+        help_text="For a school's argument: the people the passage names as its members or examples.",
+    )
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="arguments")
-    claim = models.TextField(help_text="One sentence in the editors' words.")
-    quotation = models.TextField(blank=True, help_text="Verbatim from the source, or empty.")
+    claim = models.TextField(help_text="One sentence in the editors' words, saying no more than the passage.")
+    words = models.TextField(
+        blank=True, help_text="Own words only: exactly what the source puts inside quotation marks as theirs."
+    )
+    passage = models.TextField(blank=True, help_text="The source's sentence(s) that carry the argument, verbatim.")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arguments",
+        help_text="Empty when the argument is taken from the person's own work.",
+    )
+    section = models.CharField(max_length=300, blank=True, help_text="The section of the source, as its headings read.")
     work = models.ForeignKey(Work, on_delete=models.SET_NULL, null=True, blank=True, related_name="arguments")
     locator = models.CharField(max_length=100, blank=True, help_text="Page, chapter or section in the work.")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="When the argument was made.")
-    source_document = models.CharField(max_length=200, help_text="The seed document the argument comes from.")
-    source_section = models.CharField(max_length=200, help_text="Its section in that document.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     tags = TaggableManager(through=TaggedArgument, blank=True)
     # Defaults rather than auto_now: fixtures are loaded raw, which skips auto_now.
@@ -570,12 +744,48 @@ class Argument(models.Model):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1, year__lte=2100), name="argument_year_plausible"
             ),
-            models.CheckConstraint(condition=~Q(source_document=""), name="argument_has_source_document"),
+            models.CheckConstraint(
+                condition=~Q(attribution=Attribution.SCHOOL) | Q(school__isnull=False, historian__isnull=True),
+                name="argument_school_view_has_school_only",
+                violation_error_message=(
+                    "A school's view names its school and no single person (the people it names go in examples)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(attribution=Attribution.SCHOOL) | Q(historian__isnull=False, school__isnull=True),
+                name="argument_person_view_has_person",
+                violation_error_message="A person's view (own words or reported) names the person, and no school.",
+            ),
+            models.CheckConstraint(
+                condition=Q(attribution=Attribution.OWN_WORDS, words__gt="")
+                | (~Q(attribution=Attribution.OWN_WORDS) & Q(words="")),
+                name="argument_words_only_own_words",
+                violation_error_message=(
+                    "Words are only for own words, and own words need them: "
+                    "what the source puts in quotation marks as the person's."
+                ),
+            ),
+            # A draft may still lack its passage (rows from before sources were records);
+            # a published argument from a source never does.
+            models.CheckConstraint(
+                condition=Q(source__isnull=True)
+                | Q(section__gt="", passage__gt="")
+                | Q(section__gt="", status="draft"),
+                name="argument_source_has_passage_and_section",
+                violation_error_message=(
+                    "An argument from a source names its section and, once published, quotes its passage."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=False) | Q(work__isnull=False),
+                name="argument_has_source_or_work",
+                violation_error_message="An argument comes from a source or from the person's own work: name one.",
+            ),
         ]
         indexes = [models.Index(fields=["status", "year"])]
 
     def __str__(self):
-        return f"{self.historian}: {self.claim[:80]}"
+        return f"{self.speaker}: {self.claim[:80]}"
 
     def natural_key(self):
         return (self.slug,)
@@ -592,6 +802,45 @@ class Argument(models.Model):
     @property
     def decade(self):
         return self.year - self.year % 10 if self.year else None
+
+    @property
+    def speaker(self):
+        """Whose view it is: the person, or for a school's argument the school."""
+        return self.school if self.attribution == Attribution.SCHOOL else self.historian
+
+    @property
+    def is_own_words(self):
+        return self.attribution == Attribution.OWN_WORDS
+
+    @property
+    def is_reported(self):
+        return self.attribution == Attribution.REPORTED
+
+    @property
+    def is_school_view(self):
+        return self.attribution == Attribution.SCHOOL
+
+    def evidence_errors(self):
+        """{field: error} when the passage is not verbatim in the source, the words not
+        inside the passage or, for own words, not inside quotation marks in the source: the
+        content rules (README, "Content rules"). Empty when all hold."""
+        errors = passage_errors(self, [("passage", self.source, self.passage)])
+        if self.source is not None and not self.section.strip():
+            errors["section"] = SECTION_REQUIRED
+        if self.words.strip() and "passage" not in errors:
+            if self.passage.strip() and not verbatim.is_verbatim(self.words, self.passage):
+                errors["words"] = verbatim.not_found_message("The words", self.words, self.passage, "the passage")
+            elif self.source is not None and self.is_own_words and not verbatim.is_quoted(self.words, self.source.text):
+                errors["words"] = (
+                    "The words must stand inside quotation marks in the source, as the person's own; "
+                    "otherwise the argument is reported, not in their own words."
+                )
+        return errors
+
+    def clean(self):
+        errors = self.evidence_errors()
+        if errors:
+            raise ValidationError(errors)
 
 
 class RelationKind(models.TextChoices):
@@ -685,10 +934,12 @@ class EstimateQuerySet(PublishableQuerySet):
 
     def for_chart(self):
         """With what each estimate's basis means in its topic (`basis_label`, `basis_description`,
-        `basis_style`, `basis_order`, None where the topic does not define it), in the same query."""
+        `basis_style`, `basis_order`, None where the topic does not define it), in the same query,
+        and the source (without its text)."""
         basis = EstimateBasis.objects.filter(topic=OuterRef("question__topic"), slug=OuterRef("basis"))
         return (
-            self.select_related("historian", "work")
+            self.select_related("historian", "work", "source")
+            .defer("source__text")
             .annotate(**{f"basis_{name}": Subquery(basis.values(name)[:1]) for name in BASIS_FIELDS})
             .order_by("measure", "is_consensus", "low", "high")
         )
@@ -700,7 +951,7 @@ class Estimate(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="estimates")
     slug = models.SlugField(max_length=120, unique=True)
     measure = models.CharField(max_length=200, help_text="What is counted, e.g. 'Military deaths, 1914–1918'.")
-    source = models.CharField(max_length=200, help_text="Who gives the figure, as the seed names it.")
+    given_by = models.CharField(max_length=200, help_text="Who gives the figure, as the source names them.")
     historian = models.ForeignKey(Historian, on_delete=models.SET_NULL, null=True, blank=True, related_name="estimates")
     work = models.ForeignKey(Work, on_delete=models.SET_NULL, null=True, blank=True, related_name="estimates")
     low = models.PositiveBigIntegerField()
@@ -714,11 +965,19 @@ class Estimate(models.Model):
     )
     is_consensus = models.BooleanField(
         default=False,
-        help_text="The range the scholarship broadly accepts, as a seed reports it: drawn as a band behind the sources' bars.",
+        help_text="The range the scholarship broadly accepts, as a source reports it: a band behind the bars.",
     )
     note = models.TextField(blank=True)
-    source_document = models.CharField(max_length=200)
-    source_section = models.CharField(max_length=200)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="estimates",
+        help_text="Empty only when the figure is taken from the work itself.",
+    )
+    section = models.CharField(max_length=300, blank=True, help_text="The section of the source, as its headings read.")
+    passage = models.TextField(blank=True, help_text="The source's sentence(s) that give the figure, verbatim.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
 
     objects = SlugManager.from_queryset(EstimateQuerySet)()
@@ -727,10 +986,27 @@ class Estimate(models.Model):
         ordering = ["question", "measure", "low", "high"]
         constraints = [
             models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="estimate_low_le_high"),
+            models.CheckConstraint(
+                condition=Q(source__isnull=True) | Q(section__gt=""),
+                name="estimate_source_has_section",
+                violation_error_message="An estimate from a source names its section.",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=False) | Q(work__isnull=False),
+                name="estimate_has_source_or_work",
+                violation_error_message="An estimate comes from a source or from a work: name one.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.measure}: {self.source}"
+        return f"{self.measure}: {self.given_by}"
+
+    def clean(self):
+        errors = passage_errors(self, [("passage", self.source, self.passage)])
+        if self.source is not None and not self.section.strip():
+            errors["section"] = SECTION_REQUIRED
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def basis_display(self):

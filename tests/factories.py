@@ -1,5 +1,7 @@
 """factory_boy factories for the scholarship; published unless told otherwise."""
 
+import datetime
+
 import factory
 
 from historiography import models
@@ -49,6 +51,27 @@ class WorkFactory(factory.django.DjangoModelFactory):
     year = 1990
 
 
+# A source's text: the factories' passages stand in it, verbatim, as the product requires.
+SOURCE_TEXT = """Historiography
+
+Some text before. Words from the source. More text after it.
+Historians, as the source says, "disagree about nearly everything" and always will."""
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Source
+        django_get_or_create = ["slug"]
+
+    slug = "a-reference-work"
+    title = "A Reference Work"
+    kind = models.SourceKind.ENCYCLOPEDIA
+    site = "Reference Site"
+    accessed = datetime.date(2026, 11, 22)
+    key = "001_38c86745db62a3cb.txt"
+    text = SOURCE_TEXT
+
+
 class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Question
@@ -78,11 +101,12 @@ class ArgumentFactory(factory.django.DjangoModelFactory):
     historian = factory.SubFactory(HistorianFactory)
     position = factory.SubFactory(PositionFactory)
     claim = factory.Sequence(lambda n: f"Claim number {n} about the period.")
-    quotation = "Words from the source."
+    attribution = models.Attribution.REPORTED
+    passage = "Words from the source."
+    source = factory.SubFactory(SourceFactory)
+    section = "Historiography"
     work = factory.SubFactory(WorkFactory)
     year = 1990
-    source_document = "001_38c86745db62a3cb.txt"
-    source_section = "Historiography"
     status = models.Status.PUBLISHED
 
     @factory.post_generation
@@ -98,12 +122,13 @@ class EstimateFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(QuestionFactory)
     slug = factory.Sequence(lambda n: f"estimate-{n}")
     measure = "Total deaths"
-    source = factory.Sequence(lambda n: f"Source {n}")
+    given_by = factory.Sequence(lambda n: f"Source {n}")
     low = 1_000_000
     high = 2_000_000
     basis = "post_archival"
-    source_document = "002_8c47f6a48bf2ea51.txt"
-    source_section = "Total Death Toll Estimates (Stalin Era)"
+    source = factory.SubFactory(SourceFactory)
+    section = "Total Death Toll Estimates (Stalin Era)"
+    passage = "Words from the source."
     status = models.Status.PUBLISHED
 
 

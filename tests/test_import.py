@@ -2,8 +2,9 @@
 written; the shipped dataset imports as loaddata loads it, and again without change; a
 second historiography imports through the same path and shows on the same pages.
 
-The second historiography here is synthetic test content: real quotations live only in
-fixtures/ and must be verbatim from the seeds."""
+The second historiography here is synthetic test content, read from its historians' own
+works and one synthetic source: real passages live only in fixtures/, verbatim from the
+sources."""
 
 import copy
 import json
@@ -26,16 +27,18 @@ from historiography.models import (
     Position,
     Question,
     School,
+    Source,
     TaggedArgument,
     Topic,
     Work,
 )
 
-from .factories import ArgumentFactory, make_question
+from .factories import ArgumentFactory, SourceFactory, make_question
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "stalinism.json"
 SCHOLARSHIP = [
     Topic,
+    Source,
     School,
     Historian,
     Work,
@@ -125,11 +128,10 @@ WW1 = [
             "historian": ["fritz-fischer"],
             "position": ["ww1-responsibility", "german-aims"],
             "claim": "Test claim: Germany's leaders pursued expansionist war aims.",
-            "quotation": "Synthetic test quotation one.",
+            "attribution": "own_words",
+            "words": "Synthetic test quotation one.",
             "work": ["griff-nach-der-weltmacht"],
             "year": 1961,
-            "source_document": "test-seed.txt",
-            "source_section": "Fischer",
             "status": "published",
         },
     },
@@ -140,9 +142,11 @@ WW1 = [
             "historian": ["christopher-clark"],
             "position": ["ww1-responsibility", "shared"],
             "claim": "Test claim: responsibility was spread across the powers.",
+            "attribution": "reported",
+            "source": ["test-source"],
+            "section": "Clark",
+            "passage": "Synthetic test passage about Clark.",
             "year": 2012,
-            "source_document": "test-seed.txt",
-            "source_section": "Clark",
             "status": "published",
         },
     },
@@ -156,16 +160,29 @@ WW1 = [
             "question": ["ww1-responsibility"],
             "slug": "ww1-military-deaths",
             "measure": "Military deaths",
-            "source": "Test source",
+            "given_by": "Test source",
             "low": 9000000,
             "high": 11000000,
-            "source_document": "test-seed.txt",
-            "source_section": "Deaths",
+            "source": ["test-source"],
+            "section": "Deaths",
+            "passage": "Synthetic test figure: 9 to 11 million military deaths.",
             "status": "published",
         },
     },
     {"model": "taggit.tag", "fields": {"name": "war aims", "slug": "war-aims"}},
     {"model": H + "taggedargument", "fields": {"content_object": ["fischer-war-aims"], "tag": ["war aims"]}},
+    {
+        "model": H + "source",
+        "fields": {
+            "slug": "test-source",
+            "title": "A synthetic test source",
+            "kind": "reference",
+            "accessed": "2026-11-22",
+            "key": "test-source.txt",
+            "text": "# Clark\nSynthetic test passage about Clark.\n# Deaths\nSynthetic test figure: 9 to 11 million "
+            "military deaths.\n",
+        },
+    },
 ]
 
 
@@ -298,8 +315,8 @@ class UnknownThingsTests(ImportTestCase):
                 "ww1-military-deaths.question": ["ww1-guilt"],
             }
         )
-        objects[-1]["fields"]["tag"] = ["war-aims"]  # by slug: a tag's natural key is its name
-        objects[-4]["fields"]["target"] = ["no-such-argument"]
+        objects[-2]["fields"]["tag"] = ["war-aims"]  # by slug: a tag's natural key is its name
+        objects[-5]["fields"]["target"] = ["no-such-argument"]
         self.assertRefused(
             objects,
             'topic: unknown topic ["ww1"]',
@@ -321,6 +338,7 @@ class UnknownThingsTests(ImportTestCase):
 
     def test_a_reference_may_be_to_the_database(self):
         question = make_question(slug="existing-question")
+        source = SourceFactory()
         objects = [obj for obj in ww1() if obj["model"] in (H + "historian", H + "school")]
         objects.append(
             {
@@ -330,13 +348,16 @@ class UnknownThingsTests(ImportTestCase):
                     "historian": ["fritz-fischer"],
                     "position": ["existing-question", "side-1"],
                     "claim": "Test claim.",
-                    "source_document": "test-seed.txt",
-                    "source_section": "S",
+                    "source": ["a-reference-work"],
+                    "section": "S",
+                    "passage": "Words from the source.",
                 },
             }
         )
         self.run_import(self.write(objects))
-        self.assertEqual(Argument.objects.get(slug="onto-existing").position, question.positions.get(slug="side-1"))
+        argument = Argument.objects.get(slug="onto-existing")
+        self.assertEqual(argument.position, question.positions.get(slug="side-1"))
+        self.assertEqual(argument.source, source)
 
 
 class DuplicateTests(ImportTestCase):
@@ -345,7 +366,7 @@ class DuplicateTests(ImportTestCase):
         objects.append(copy.deepcopy(objects[5]))  # the question again
         self.assertRefused(
             objects,
-            "object 15 (line 177), historiography.question “ww1-responsibility”: duplicate: "
+            "object 16 (line 194), historiography.question “ww1-responsibility”: duplicate: "
             "historiography.question “ww1-responsibility” is also object 6 (line 57); each object may appear once",
         )
 
@@ -375,25 +396,50 @@ class DuplicateTests(ImportTestCase):
         self.assertRefused(ww1(), "taggit.tag “war aims”: slug: Tag with this Slug already exists.")
 
 
-class QuotationSourceTests(ImportTestCase):
-    def test_it_reports_a_quotation_with_no_source_section(self):
+class PassageTests(ImportTestCase):
+    """The import refuses what the model refuses (README, "Content rules"): passages not
+    verbatim in their source, with the closest match the source has."""
+
+    def test_it_refuses_an_invented_passage_and_shows_the_closest_match(self):
+        error = self.assertRefused(
+            ww1(**{"clark-sleepwalkers.passage": "Synthetic test passage about Clark and the Kaiser's guilt."}),
+            "historiography.argument “clark-sleepwalkers”: passage: The passage is not verbatim in "
+            "“A synthetic test source”. Closest match in the source: “Synthetic test passage about Clark.”",
+        )
+        self.assertEqual(error.count("clark-sleepwalkers"), 1, "one message")
+
+    def test_it_refuses_an_invented_passage_of_an_estimate(self):
         self.assertRefused(
-            ww1(**{"fischer-war-aims.source_section": ""}),
-            "historiography.argument “fischer-war-aims”: quotation: a quotation with no source: source_section is empty; "
-            "name the seed document and section it is quoted from",
+            ww1(**{"ww1-military-deaths.passage": "Synthetic test figure: 20 million military deaths."}),
+            "“ww1-military-deaths”: passage: The passage is not verbatim in “A synthetic test source”. "
+            "Closest match in the source: “Synthetic test figure: 9 to 11 million military deaths.”",
         )
 
-    def test_it_reports_a_quotation_with_no_source_at_all(self):
-        objects = ww1()
-        del objects[8]["fields"]["source_document"]
-        objects[8]["fields"]["source_section"] = "  "
-        error = self.assertRefused(objects, "a quotation with no source: source_document and source_section are empty")
-        self.assertEqual(error.count("fischer-war-aims"), 1, "one message, not one per field and constraint")
-
-    def test_an_argument_without_quotation_still_names_its_source(self):
+    def test_it_refuses_a_source_with_no_passage_or_section(self):
         self.assertRefused(
-            ww1(**{"clark-sleepwalkers.source_section": ""}),
-            "“clark-sleepwalkers”: source_section: This field cannot be blank.",
+            ww1(**{"clark-sleepwalkers.passage": ""}),
+            "“clark-sleepwalkers”: passage: The passage is required with a source",
+        )
+        self.assertRefused(
+            ww1(**{"clark-sleepwalkers.section": ""}),
+            "“clark-sleepwalkers”: section: The section is required with a source",
+        )
+
+    def test_an_argument_comes_from_a_source_or_a_work(self):
+        self.assertRefused(
+            ww1(**{"clark-sleepwalkers.source": None, "clark-sleepwalkers.passage": ""}),
+            "“clark-sleepwalkers”: An argument comes from a source or from the person's own work: name one.",
+        )
+
+    def test_own_words_must_be_in_quotation_marks_in_the_source(self):
+        self.assertRefused(
+            ww1(
+                **{
+                    "clark-sleepwalkers.attribution": "own_words",
+                    "clark-sleepwalkers.words": "passage about Clark",
+                }
+            ),
+            "“clark-sleepwalkers”: words: The words must stand inside quotation marks in the source",
         )
 
 
@@ -532,7 +578,7 @@ class UpdateTests(ImportTestCase):
     def test_dry_run_checks_and_writes_nothing(self):
         out = self.run_import(self.write(ww1()), dry_run=True)
         self.assertIn("Checked (nothing written)", out)
-        self.assertIn("14 created", out)
+        self.assertIn("15 created", out)
         self.assertEqual(Topic.objects.count(), 0)
 
     def test_the_service_takes_data_without_a_file(self):

@@ -1,9 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from historiography.models import (
     Argument,
     ArgumentRelation,
+    Attribution,
     Estimate,
     Historian,
     Position,
@@ -14,7 +16,16 @@ from historiography.models import (
 )
 from historiography.templatetags.historiography import figure, figure_range
 
-from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, PositionFactory, make_question
+from .factories import (
+    ArgumentFactory,
+    EstimateFactory,
+    HistorianFactory,
+    PositionFactory,
+    SchoolFactory,
+    SourceFactory,
+    WorkFactory,
+    make_question,
+)
 
 
 class ConstraintTests(TestCase):
@@ -51,9 +62,42 @@ class ConstraintTests(TestCase):
         with self.assertRaises(IntegrityError), transaction.atomic():
             ArgumentRelation.objects.create(source=first, target=second, kind=RelationKind.REBUTS)
 
-    def test_it_rejects_an_argument_without_a_source_document(self):
+    def test_it_rejects_an_argument_with_neither_source_nor_work(self):
         with self.assertRaises(IntegrityError):
-            ArgumentFactory(source_document="")
+            ArgumentFactory(source=None, work=None)
+
+    def test_it_rejects_a_published_argument_from_a_source_without_its_passage(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(passage="")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(section="")
+        self.assertEqual(ArgumentFactory(passage="", status=Status.DRAFT).status, Status.DRAFT)
+
+    def test_a_schools_view_has_a_school_and_no_person(self):
+        school = SchoolFactory()
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(attribution=Attribution.SCHOOL, school=None)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(attribution=Attribution.SCHOOL, school=school)  # and the factory's historian
+        argument = ArgumentFactory(attribution=Attribution.SCHOOL, school=school, historian=None)
+        self.assertEqual(argument.speaker, school)
+
+    def test_a_persons_view_has_a_person_and_no_school(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(historian=None)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(school=SchoolFactory())
+
+    def test_only_own_words_have_words_and_they_always_do(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(attribution=Attribution.OWN_WORDS, words="")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ArgumentFactory(attribution=Attribution.REPORTED, words="Words")
+        ArgumentFactory(attribution=Attribution.OWN_WORDS, words="Words")
+
+    def test_it_rejects_an_estimate_with_neither_source_nor_work(self):
+        with self.assertRaises(IntegrityError):
+            EstimateFactory(source=None, work=None)
 
     def test_it_rejects_an_implausible_argument_year(self):
         with self.assertRaises(IntegrityError):
@@ -129,3 +173,72 @@ class PublishedTests(TestCase):
         argument.refresh_from_db()
         self.assertGreater(argument.updated, before)
         self.assertLessEqual(argument.created, before)
+
+
+class EvidenceTests(TestCase):
+    """The product checks the evidence itself (README, "Content rules"): a passage verbatim
+    in its source, words inside the passage and, for own words, inside quotation marks."""
+
+    def argument(self, **fields):
+        defaults = {"work": None, "source": SourceFactory(), "slug": "checked"}
+        return ArgumentFactory.build(position=PositionFactory(), historian=HistorianFactory(), **{**defaults, **fields})
+
+    def test_it_accepts_a_passage_verbatim_apart_from_typography(self):
+        argument = self.argument(passage="words   FROM the source.")
+        argument.full_clean()
+        self.argument(passage="Some text before ... More text after it").full_clean()
+
+    def test_it_refuses_an_invented_passage_and_shows_the_closest_match(self):
+        argument = self.argument(passage="Words invented by the editor, from the source.")
+        with self.assertRaises(ValidationError) as caught:
+            argument.full_clean()
+        [message] = caught.exception.message_dict["passage"]
+        self.assertIn("The passage is not verbatim in “A Reference Work”", message)
+        self.assertIn("Closest match in the source: “Words from the source.”", message)
+
+    def test_fragments_must_come_in_order(self):
+        with self.assertRaises(ValidationError):
+            self.argument(passage="More text after it ... Some text before").full_clean()
+
+    def test_a_passage_is_required_with_a_source(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.argument(passage="", status=Status.DRAFT).full_clean()
+        self.assertIn("required", caught.exception.message_dict["passage"][0])
+
+    def test_own_words_stand_inside_quotation_marks_in_the_source(self):
+        passage = 'Historians, as the source says, "disagree about nearly everything" and always will.'
+        argument = self.argument(
+            attribution=Attribution.OWN_WORDS, passage=passage, words="disagree about nearly everything"
+        )
+        argument.full_clean()
+        argument.words = "as the source says"  # in the passage, but the source's words, not theirs
+        with self.assertRaises(ValidationError) as caught:
+            argument.full_clean()
+        self.assertIn("quotation marks", caught.exception.message_dict["words"][0])
+
+    def test_words_stand_inside_the_passage(self):
+        argument = self.argument(
+            attribution=Attribution.OWN_WORDS,
+            passage="Words from the source.",
+            words="disagree about nearly everything",
+        )
+        with self.assertRaises(ValidationError) as caught:
+            argument.full_clean()
+        self.assertIn("The words is not verbatim in the passage", caught.exception.message_dict["words"][0])
+
+    def test_an_argument_from_the_persons_own_work_needs_no_passage(self):
+        self.argument(source=None, passage="", section="", work=WorkFactory()).full_clean()
+
+    def test_estimates_questions_and_positions_check_their_passage_too(self):
+        source = SourceFactory()
+        estimate = EstimateFactory.build(question=make_question(), source=source, passage="An invented figure.")
+        question = make_question(slug="q-standing")
+        question.standing_source, question.standing_passage = source, "Everyone agrees."
+        position = question.positions.first()
+        position.standing_source, position.standing_passage = source, "A majority agrees."
+        for obj, field in ((estimate, "passage"), (question, "standing_passage"), (position, "standing_passage")):
+            with self.subTest(model=type(obj).__name__), self.assertRaises(ValidationError) as caught:
+                obj.full_clean()
+            self.assertIn("Closest match in the source", caught.exception.message_dict[field][0])
+        question.standing_passage = "Words from the source."
+        question.full_clean()
