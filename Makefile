@@ -38,7 +38,7 @@ test: install
 
 check: install
 	$(PY) manage.py check
-	python3 ../shared/tools/verify_quotes.py fixtures/*.json
+	python3 ../shared/tools/verify_quotes.py fixtures/*.json --field words --field passage
 
 ## The production server under wrk, page by page (README, "Performance and capacity").
 ## PostgreSQL and Redis on 127.0.0.1; BENCH_DATABASE_URL, BENCH_REDIS_URL to change them.

@@ -1,5 +1,6 @@
-"""The shipped dataset: loads (twice, without duplicates), meets the content rules, and
-every public page renders for it."""
+"""The shipped dataset: loads (twice, without duplicates), meets the content rules (the
+product's own checks accept every object; own words stand in quotation marks in the
+source; no file name stands for a source), and every public page renders for it."""
 
 from pathlib import Path
 
@@ -10,14 +11,17 @@ from django.test import TestCase
 from django.urls import reverse
 from taggit.models import Tag
 
+from historiography import verbatim
 from historiography.models import (
     Argument,
     ArgumentRelation,
+    Attribution,
     Estimate,
     Historian,
     Position,
     Question,
     School,
+    Source,
     Status,
     Topic,
     Work,
@@ -25,7 +29,8 @@ from historiography.models import (
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "stalinism.json"
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
-MODELS = [Topic, School, Historian, Work, Question, Argument, ArgumentRelation, Estimate, Tag]
+MODELS = [Topic, Source, School, Historian, Work, Question, Argument, ArgumentRelation, Estimate, Tag]
+FILE_NAME = r"\d{3}_[0-9a-f]{16}\.txt"
 
 
 class DatasetTests(TestCase):
@@ -41,7 +46,8 @@ class DatasetTests(TestCase):
         self.assertGreaterEqual(Historian.objects.count(), 40)
         self.assertGreaterEqual(School.objects.count(), 8)
         self.assertGreaterEqual(Argument.objects.published().count(), 90)
-        self.assertGreaterEqual(Argument.objects.published().exclude(quotation="").count(), 60)
+        self.assertGreaterEqual(Argument.objects.published().exclude(passage="").count(), 60)
+        self.assertEqual(Source.objects.count(), 4)
         self.assertGreaterEqual(Estimate.objects.published().count(), 25)
 
     def test_every_question_has_arguments_on_two_positions(self):
@@ -52,40 +58,75 @@ class DatasetTests(TestCase):
                 ).filter(n__gt=0)
                 self.assertGreaterEqual(argued.count(), 2)
 
-    def test_every_argument_names_its_source(self):
+    def test_every_source_is_a_seed_document_with_its_full_text(self):
         seed_names = {path.name for path in SEEDS.glob("*.txt")}
+        for source in Source.objects.all():
+            with self.subTest(source=source.slug):
+                self.assertTrue(source.title.strip())
+                self.assertNotRegex(source.title, FILE_NAME)
+                self.assertIsNotNone(source.accessed)
+                if seed_names:
+                    self.assertIn(source.key, seed_names)
+                    self.assertEqual(source.text, (SEEDS / source.key).read_text(encoding="utf-8"))
+
+    def test_the_product_accepts_every_object_it_would_check_on_saving(self):
+        # full_clean() is what the admin and the import run: every passage verbatim in its
+        # source, every set of own words inside the passage and in quotation marks.
+        for model in (Argument, Estimate, Question, Position):
+            for obj in model.objects.all():
+                with self.subTest(model=model.__name__, obj=str(obj)[:60]):
+                    obj.full_clean()
+
+    def test_every_argument_comes_from_a_source_passage_or_a_work(self):
         for argument in Argument.objects.all():
             with self.subTest(argument=argument.slug):
-                self.assertTrue(argument.source_document.endswith(".txt"))
-                self.assertTrue(argument.source_section.strip())
-                if seed_names:
-                    self.assertIn(argument.source_document, seed_names)
+                if argument.source_id:
+                    self.assertTrue(argument.section.strip())
+                    self.assertTrue(argument.passage.strip())
+                else:
+                    self.assertIsNotNone(argument.work_id)
+                if argument.attribution == Attribution.SCHOOL:
+                    self.assertIsNone(argument.historian_id)
+                    self.assertIsNotNone(argument.school_id)
+                else:
+                    self.assertIsNotNone(argument.historian_id)
 
-    def test_every_question_says_where_the_scholarship_stands_and_from_where(self):
-        seed_names = {path.name for path in SEEDS.glob("*.txt")}
+    def test_own_words_stand_inside_quotation_marks_in_the_source(self):
+        for argument in Argument.objects.filter(attribution=Attribution.OWN_WORDS).select_related("source"):
+            with self.subTest(argument=argument.slug):
+                self.assertTrue(argument.words.strip())
+                if argument.source_id:
+                    self.assertTrue(verbatim.is_verbatim(argument.words, argument.passage))
+                    self.assertTrue(verbatim.is_quoted(argument.words, argument.source.text), argument.words)
+
+    def test_only_own_words_have_words(self):
+        self.assertFalse(Argument.objects.exclude(attribution=Attribution.OWN_WORDS).exclude(words="").exists())
+
+    def test_every_question_says_where_the_scholarship_stands_naming_no_file(self):
         for question in Question.objects.all():
             with self.subTest(question=question.slug):
                 self.assertTrue(question.standing_basis.strip())
-                self.assertTrue(question.standing_source_section.strip())
-                self.assertTrue(question.standing_source_document.endswith(".txt"))
-                self.assertIn(question.standing_source_document, question.standing_basis)  # cited by file name
-                if seed_names:
-                    self.assertIn(question.standing_source_document, seed_names)
+                self.assertNotRegex(question.standing_basis, FILE_NAME)
+                if question.standing_source_id:
+                    self.assertTrue(question.standing_passage.strip())
+                    self.assertTrue(question.standing_section.strip())
 
-    def test_every_marked_position_says_why_naming_the_seed(self):
+    def test_every_marked_position_says_why_naming_no_file(self):
         marked = Position.objects.exclude(standing="")
         self.assertTrue(marked.exists())
         for position in marked:
             with self.subTest(position=str(position)):
-                self.assertRegex(position.standing_note, r"\d{3}_[0-9a-f]+\.txt")
+                self.assertTrue(position.standing_note.strip())
+                self.assertNotRegex(position.standing_note, FILE_NAME)
 
-    def test_the_consensus_ranges_the_seeds_report_are_bands(self):
+    def test_the_consensus_ranges_the_sources_report_are_bands(self):
         bands = {(e.measure, e.low, e.high) for e in Estimate.objects.published().filter(is_consensus=True)}
         self.assertIn(("Total deaths under Stalin", 6_000_000, 20_000_000), bands)
         self.assertIn(("Gulag deaths", 1_500_000, 1_700_000), bands)
         for estimate in Estimate.objects.filter(is_consensus=True):
             with self.subTest(estimate=estimate.slug):
-                self.assertIn(estimate.source_document, estimate.source)
+                self.assertIsNotNone(estimate.source_id, "a consensus rests on a source's sentence")
+                self.assertTrue(estimate.passage.strip())
 
     def test_every_public_page_renders(self):
         urls = [
@@ -104,6 +145,10 @@ class DatasetTests(TestCase):
             ]
         urls += [reverse("historiography:tag-detail", args=[tag.slug]) for tag in Tag.objects.all()]
         urls += [question.get_absolute_url() + "?group=school" for question in Question.objects.all()]
+        urls += [
+            reverse("historiography:argument-context", args=[argument.slug])
+            for argument in Argument.objects.published().filter(source__isnull=False)
+        ]
         for url in urls:
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 200)
