@@ -28,7 +28,8 @@ def question_graph(question, positions, arguments, relations):
     argument_ids = {}
     for argument in arguments:
         argument_ids[argument.pk] = node(f"argument-{argument.pk}", argument.claim, "I")
-        participants.setdefault(argument.historian_id, argument.historian)
+        if argument.historian_id:  # a school's view has no one speaker
+            participants.setdefault(argument.historian_id, argument.historian)
         scheme("RA", "Default Inference", argument_ids[argument.pk], position_ids[argument.position_id])
     for first, second in permutations(positions, 2):
         scheme("CA", "Default Conflict", position_ids[first.pk], position_ids[second.pk])

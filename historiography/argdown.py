@@ -6,9 +6,10 @@ argument maps. Pure: takes rows already fetched.
   editors marked one, and attacking (`->`, between statements: contrary to) each later
   position: positions exclude one another without claiming that one of them must be
   right, so contrary rather than contradictory (`><`).
-- Each published argument is `<Historian, year>: claim`, supporting its position
-  (`+> [Label]`); its quotation and Chicago note follow as `//` comments, which the parser
-  skips, so a quotation is kept character for character, never escaped.
+- Each published argument is `<Historian, year>: claim` (a school's view under the school's
+  name), supporting its position (`+> [Label]`); the person's own words, or the source's
+  passage said to be the source's, and the Chicago note follow as `//` comments, which the
+  parser skips, so they are kept character for character, never escaped.
 - Relations between arguments: rebuts is an attack (`->`), supports a support (`+>`), and
   qualifies an undercut (`_>`): a qualification leaves the other argument's conclusion
   standing but limits how far its evidence carries it, which is what Argdown's undercut
@@ -59,8 +60,9 @@ def question_argdown(question, positions, arguments, relations, url=""):
     position_title = {p.pk: _unique(statement_titles, title(p.label)) for p in positions}
     argument_title = {}
     for argument in arguments:
-        year = f", {argument.year}" if argument.year and str(argument.year) not in argument.historian.name else ""
-        argument_title[argument.pk] = _unique(argument_titles, title(f"{argument.historian.name}{year}"))
+        name = argument.speaker.name
+        year = f", {argument.year}" if argument.year and str(argument.year) not in name else ""
+        argument_title[argument.pk] = _unique(argument_titles, title(f"{name}{year}"))
     outgoing = {}
     for relation in relations:
         if relation.source_id in argument_title and relation.target_id in argument_title:
@@ -68,13 +70,14 @@ def question_argdown(question, positions, arguments, relations, url=""):
 
     lines = [_comment(f"Debates in History: {question.title}")]
     if url:
-        lines.append(_comment(f"From {url} (quotations are verbatim from the source documents named)."))
+        lines.append(_comment(f"From {url} (words and passages are verbatim from the sources named)."))
     lines += ["", f"# {escape(question.title)}", ""]
     lines.append(
         _comment(f"Where the scholarship stands: {question.get_standing_display()}. {question.standing_basis}")
     )
-    if question.standing_source_document:
-        lines.append(_comment(f"Source: {question.standing_source_document}, {question.standing_source_section}"))
+    if question.standing_source:
+        source = question.standing_source.display_name
+        lines.append(_comment(f"As {source} puts it ({question.standing_section}): {question.standing_passage}"))
     lines.append("")
 
     for position in positions:
@@ -92,8 +95,10 @@ def question_argdown(question, positions, arguments, relations, url=""):
 
     for argument in arguments:
         lines.append(f"<{argument_title[argument.pk]}>: {escape(argument.claim)}")
-        if argument.quotation:
-            lines.append("  " + _comment(f"Quotation: {argument.quotation}"))
+        if argument.is_own_words:
+            lines.append("  " + _comment(f"In {argument.historian.name}'s words: {argument.words}"))
+        elif argument.passage and argument.source:
+            lines.append("  " + _comment(f"As {argument.source.display_name} puts it: {argument.passage}"))
         lines.append("  " + _comment(f"Cite: {chicago_note(argument)}"))
         lines.append(f"  +> [{position_title[argument.position_id]}]")
         for relation in outgoing.get(argument.pk, []):

@@ -1,9 +1,13 @@
-"""Citations to take away: a Chicago-style note and bibliography entry, BibTeX and CSL-JSON
-for works and arguments. Pure functions over rows already fetched (works with their authors).
+"""Citations to take away: a Chicago-style note and bibliography entry, BibTeX, CSL-JSON
+and RIS for works, sources and arguments. Pure functions over rows already fetched (works
+with their authors, arguments with their source).
 
-An argument's words come to us through a seed document, which quotes the historian;
-its citations say so ("quoted in ..."), so a student never cites a page they have
-not seen as if they had read it."""
+Citations name real things (README, "Content rules"). A person's own words, quoted by a
+source, are cited "quoted in" that source, by its title, site, section and access date,
+so a student never cites a book they have not seen as if they had read it. A reported or
+a school's view is cited to the source itself, with a note saying whose view it gives:
+a person is never the author of a title they did not write. An argument taken from a
+person's own work cites the work."""
 
 import re
 import unicodedata
@@ -11,7 +15,7 @@ import unicodedata
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Role, Work, WorkKind
+from .models import Role, Source, SourceKind, Work, WorkKind
 
 CSL_TYPES = {
     WorkKind.BOOK: "book",
@@ -172,15 +176,20 @@ def _work_entry_runs(work):
 def _own_work(argument):
     """The argument's work when its historian wrote it (not, say, Lewin on Lenin's testament)."""
     work = argument.work
-    if work and any(author.pk == argument.historian_id for author in work.authors.all()):
+    if work and argument.historian_id and any(author.pk == argument.historian_id for author in work.authors.all()):
         return work
     return None
 
 
-def _argument_people(argument):
-    """Whom an argument is cited to: the authors of its work when its historian is one of
-    them (Friedrich and Brzezinski together), otherwise the historian alone."""
-    return list(argument.work.authors.all()) if _own_work(argument) else [argument.historian]
+def cited_item(argument):
+    """What an argument's BibTeX, CSL and RIS entry describe: the person's own Work when
+    the argument comes from it (no Source) or quotes it (own words), else the Source the
+    editors read. Never a title under the name of someone who did not write it."""
+    if argument.source_id is None:
+        return argument.work
+    if argument.is_own_words and _own_work(argument):
+        return argument.work
+    return argument.source
 
 
 def _page(locator):
@@ -189,24 +198,88 @@ def _page(locator):
     return re.sub(r"\s*[-–]+\s*", "–", match.group(1)) if match else ""
 
 
-def _quoted_in(argument):
-    return f"quoted in {argument.source_document}, {_quoted(_closed(argument.source_section))}"
+def _date(value):
+    """'November 22, 2026', as Chicago writes an access date."""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _source_author(source):
+    """Who a Source is by: its author, or its site standing as the author; '' for neither."""
+    return source.author or source.site
+
+
+def _source_title_runs(source, mark):
+    """The title, in italics for a book, otherwise in quotation marks (with `mark` inside)."""
+    if source.kind == SourceKind.BOOK:
+        return [_Italic(source.title), mark]
+    return [_quoted(source.title, "" if _closed(source.title) == source.title else mark)]
+
+
+def _source_note_runs(source, section=""):
+    """'rrteacher, eNotes educator, “What did …?,” eNotes, accessed November 22, 2026' (no
+    closing stop): the source by its title, site, section and access date, never its key."""
+    runs = [f"{source.author}, "] if source.author else []
+    details = [source.site, section]
+    if source.accessed:
+        details.append(f"accessed {_date(source.accessed)}")
+    details.append(source.url)
+    details = ", ".join(filter(None, details))
+    runs += _source_title_runs(source, "," if details else "")
+    if details:
+        runs.append(f" {details}")
+    return runs
+
+
+def _source_entry_runs(source):
+    """'rrteacher, eNotes educator. “What did …?” eNotes. Accessed November 22, 2026.'"""
+    runs = [_closed(source.author) + " "] if source.author else []
+    runs += _source_title_runs(source, ".")
+    details = [source.site]
+    if source.published:
+        details.append(_date(source.published))
+    details = ", ".join(filter(None, details))
+    if details:
+        runs.append(f" {_closed(details)}")
+    if source.accessed:
+        runs.append(f" Accessed {_date(source.accessed)}.")
+    if source.url:
+        runs.append(f" {source.url}.")
+    return runs
+
+
+def whose_view(argument):
+    """'Quotes Richard Pipes.', 'Reports the view of Richard Pipes.', 'Describes the view of
+    the totalitarian model.': what a citation of the source says the argument is."""
+    if argument.is_school_view:
+        return f"Describes the view of the {argument.school.name}." if argument.school else ""
+    name = argument.historian.name if argument.historian else ""
+    return f"Quotes {name}." if argument.is_own_words else f"Reports the view of {name}."
+
+
+def _work_with_locator_runs(argument):
+    runs = _work_note_runs(argument.work)
+    return [*runs, f", {argument.locator}"] if argument.locator else runs
 
 
 def _note_runs(source):
     if isinstance(source, Work):
         return [*_work_note_runs(source), "."]
+    if isinstance(source, Source):
+        return [*_source_note_runs(source), "."]
     argument = source
-    if _own_work(argument):
-        runs = _work_note_runs(argument.work)
-        locator = f", {argument.locator}" if argument.locator else ""
-        return [*runs, f"{locator}; {_quoted_in(argument)}"]
-    year = f" ({argument.year})" if argument.year else ""
-    return [f"{argument.historian.name}{year}, {_quoted_in(argument)}"]
+    if argument.source_id is None:
+        return [*_work_with_locator_runs(argument), "."] if argument.work else [f"{argument.speaker}."]
+    from_source = [*_source_note_runs(argument.source, argument.section), "."]
+    if argument.is_own_words:
+        if _own_work(argument):
+            return [*_work_with_locator_runs(argument), ", quoted in ", *from_source]
+        year = f" ({argument.year})" if argument.year else ""
+        return [f"{argument.historian.name}{year}, quoted in ", *from_source]
+    return [*from_source, f" {whose_view(argument)}"]
 
 
 def chicago_note(source):
-    """A Chicago notes-bibliography footnote for a Work or an Argument, as plain text."""
+    """A Chicago notes-bibliography footnote for a Work, a Source or an Argument, as plain text."""
     return _plain(_note_runs(source))
 
 
@@ -218,14 +291,23 @@ def chicago_note_html(source):
 def _entry_runs(source):
     if isinstance(source, Work):
         return _work_entry_runs(source)
-    if _own_work(source):
-        return _work_entry_runs(source.work)
-    quoted_in = _quoted_in(source)
-    return [f"{_closed(_inverted(source.historian))} {quoted_in[0].upper()}{quoted_in[1:]}"]
+    if isinstance(source, Source):
+        return _source_entry_runs(source)
+    argument = source
+    if argument.source_id is None:
+        return _work_entry_runs(argument.work) if argument.work else [f"{argument.speaker}."]
+    if not argument.is_own_words:
+        return _source_entry_runs(argument.source)
+    quoted_in = _source_entry_runs(argument.source)
+    if quoted_in and isinstance(quoted_in[0], str) and not isinstance(quoted_in[0], _Italic):
+        quoted_in = [quoted_in[0][:1].upper() + quoted_in[0][1:], *quoted_in[1:]]
+    if _own_work(argument):
+        return [*_work_entry_runs(argument.work), " Quoted in ", *quoted_in]
+    return [f"{_closed(_inverted(argument.historian))} Quoted in ", *quoted_in]
 
 
 def chicago_entry(source):
-    """A Chicago bibliography entry for a Work or an Argument, as plain text."""
+    """A Chicago bibliography entry for a Work, a Source or an Argument, as plain text."""
     return _plain(_entry_runs(source))
 
 
@@ -234,17 +316,20 @@ def chicago_entry_html(source):
 
 
 def bibliography_sources(arguments):
-    """What a question's bibliography lists, alphabetically: each work an argument's
-    historian wrote, once, and each other argument on its own (cited as quoted in its
-    seed document)."""
+    """What a question's bibliography lists, alphabetically, each once: the works arguments
+    come from, the sources the editors read (for what they report), and each quotation of
+    a person's own words as quoted in its source."""
     sources, seen = [], set()
     for argument in arguments:
-        if _own_work(argument):
-            if argument.work_id not in seen:
-                seen.add(argument.work_id)
-                sources.append(argument.work)
+        if argument.source_id is None:
+            item, key = argument.work, ("work", argument.work_id)
+        elif argument.is_own_words:
+            item, key = argument, ("quoted", chicago_entry(argument))
         else:
-            sources.append(argument)
+            item, key = argument.source, ("source", argument.source_id)
+        if item is not None and key not in seen:
+            seen.add(key)
+            sources.append(item)
     return sorted(sources, key=lambda source: chicago_entry(source).lstrip("“‘").casefold())
 
 
@@ -288,9 +373,9 @@ def _ascii(text):
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _bibtex_key(people, year, title):
+def _bibtex_key(people, year, title, family=""):
     """'conquest1968great': first author's surname, year, first significant word of the title."""
-    family = _split(people[0])[0] if people else "anon"
+    family = _split(people[0])[0] if people else (family.split(",")[0] or "anon")
     word = next(
         (w for w in re.findall(r"[A-Za-z]+", _ascii(title)) if w.lower() not in {"the", "a", "an", "on", "of"}), ""
     )
@@ -319,24 +404,59 @@ def work_bibtex(work):
     )
 
 
-def argument_bibtex(argument):
-    work = _own_work(argument)
-    people = _argument_people(argument)
-    title = work.title if work else argument.claim
-    year = argument.year or (work.year if work else None)
-    page = _page(argument.locator)
-    provenance = f"Quoted in {argument.source_document}, {argument.source_section}"
-    note = provenance if page or not argument.locator else f"{argument.locator}. {provenance}"
+def _literal_bibtex_name(name):
+    return "{" + _bibtex_escape(name) + "}"  # braces keep "rrteacher, eNotes educator" one name
+
+
+def source_bibtex(source, note=""):
+    author = _source_author(source)
+    year = source.published.year if source.published else None
     return _bibtex_entry(
-        BIBTEX_TYPES.get(work.kind, "misc") if work else "misc",
-        _bibtex_key(people, year, title),
+        "misc",
+        _bibtex_key([], year, source.title, family=author),
+        [
+            ("author", _literal_bibtex_name(author) if author else ""),
+            ("title", "{" + _bibtex_escape(source.title) + "}"),
+            ("howpublished", _bibtex_escape(source.site) if source.author and source.site else ""),
+            ("year", str(year) if year else ""),
+            ("url", source.url),
+            ("urldate", source.accessed.isoformat() if source.accessed else ""),
+            ("note", _bibtex_escape(note)),
+        ],
+    )
+
+
+def _provenance(argument):
+    """'Quoted in “Stalinism”, Hubbry, from Wikipedia > Relationship to Leninism, accessed
+    November 22, 2026.': where a quotation of a person's work was read."""
+    return "Quoted in " + _plain(_source_note_runs(argument.source, argument.section)) + "."
+
+
+def _source_note(argument):
+    """The note on a source's entry: the section, and whose view the passage gives."""
+    return " ".join(filter(None, [_closed(argument.section) if argument.section else "", whose_view(argument)]))
+
+
+def argument_bibtex(argument):
+    item = cited_item(argument)
+    if isinstance(item, Source):
+        return source_bibtex(item, _source_note(argument))
+    work = item
+    people = list(work.authors.all())
+    year = argument.year or work.year
+    page = _page(argument.locator)
+    provenance = _provenance(argument) if argument.source_id else ""
+    note = " ".join(filter(None, [argument.locator + "." if argument.locator and not page else "", provenance]))
+    return _bibtex_entry(
+        BIBTEX_TYPES.get(work.kind, "misc"),
+        _bibtex_key(people, year, work.title),
         [
             ("author", " and ".join(_bibtex_name(person) for person in people)),
-            ("title", "{" + _bibtex_escape(title) + "}"),
+            ("title", "{" + _bibtex_escape(work.title) + "}"),
             ("year", str(year) if year else ""),
-            ("publisher", _bibtex_escape(work.publisher) if work else ""),
+            ("publisher", _bibtex_escape(work.publisher)),
             ("pages", page),
-            ("url", work.url if work else ""),
+            ("url", work.url),
             ("note", _bibtex_escape(note)),
         ],
     )
@@ -364,27 +484,66 @@ def work_csl(work):
     return item
 
 
+SOURCE_CSL_TYPES = {
+    SourceKind.ENCYCLOPEDIA: "entry-encyclopedia",
+    SourceKind.BOOK: "book",
+    SourceKind.ARTICLE: "article",
+    SourceKind.WEB: "webpage",
+    SourceKind.QA: "webpage",
+    SourceKind.PODCAST: "webpage",
+}
+
+
+def _date_parts(value):
+    return {"date-parts": [[value.year, value.month, value.day]]}
+
+
+def source_csl(source, note=""):
+    item = {"id": f"source-{source.slug}", "type": SOURCE_CSL_TYPES.get(source.kind, "document"), "title": source.title}
+    author = _source_author(source)
+    item["author"] = [{"literal": author}] if author else []
+    if source.site and source.author:
+        item["container-title"] = source.site
+    if source.published:
+        item["issued"] = _date_parts(source.published)
+    if source.accessed:
+        item["accessed"] = _date_parts(source.accessed)
+    if source.url:
+        item["URL"] = source.url
+    if note:
+        item["note"] = note
+    return item
+
+
 def argument_csl(argument):
-    work = _own_work(argument)
-    item = work_csl(work) if work else {"type": "document", "title": argument.claim, **_issued(argument.year)}
+    item = cited_item(argument)
+    if isinstance(item, Source):
+        return {**source_csl(item, _source_note(argument)), "id": f"argument-{argument.slug}"}
+    work = item
+    item = work_csl(work)
     item["id"] = f"argument-{argument.slug}"
-    item["author"] = item.get("author") or [_csl_name(argument.historian)]
     if argument.year:
         item.update(_issued(argument.year))
     if argument.locator:
         item["locator"] = argument.locator
     if _page(argument.locator):
         item["page"] = _page(argument.locator)
-    item["note"] = f"Quoted in {argument.source_document}, “{argument.source_section}”."
+    if argument.source_id:
+        item["note"] = _provenance(argument)
     return item
 
 
 def bibliography_csl(arguments):
     """A question's bibliography as CSL-JSON items: the sources of bibliography_sources()."""
-    return [
-        work_csl(source) if isinstance(source, Work) else argument_csl(source)
-        for source in bibliography_sources(arguments)
-    ]
+    items = []
+    for source in bibliography_sources(arguments):
+        if isinstance(source, Work):
+            items.append(work_csl(source))
+        elif isinstance(source, Source):
+            items.append(source_csl(source))
+        else:
+            items.append(argument_csl(source))
+    return items
 
 
 # --- RIS and Highwire meta tags (what Zotero and other reference managers read) ---------
@@ -419,36 +578,66 @@ def work_ris(work):
     )
 
 
-def argument_ris(argument):
-    work = _own_work(argument)
-    year = argument.year or (work.year if work else None)
-    page = _page(argument.locator)
-    provenance = f"Quoted in {argument.source_document}, “{argument.source_section}”."
+SOURCE_RIS_TYPES = {
+    SourceKind.ENCYCLOPEDIA: "ENCYC",
+    SourceKind.BOOK: "BOOK",
+    SourceKind.ARTICLE: "JOUR",
+    SourceKind.WEB: "ELEC",
+    SourceKind.QA: "ELEC",
+    SourceKind.PODCAST: "ELEC",
+}
+
+
+def source_ris(source, note=""):
+    author = _source_author(source)
     return _ris(
-        [("TY", RIS_TYPES.get(work.kind, "GEN") if work else "GEN")]
-        + [("AU", _ris_name(person)) for person in _argument_people(argument)]
-        + [("TI", work.title if work else argument.claim), ("PY", str(year) if year else ""), ("SP", page)]
-        + [("PB", work.publisher if work else ""), ("UR", work.url if work else "")]
-        + [("N1", provenance if page or not argument.locator else f"{argument.locator}. {provenance}")]
+        [("TY", SOURCE_RIS_TYPES.get(source.kind, "GEN")), ("AU", author), ("TI", source.title)]
+        + [("PB", source.site), ("PY", str(source.published.year) if source.published else "")]
+        + [("UR", source.url), ("Y2", source.accessed.isoformat() if source.accessed else ""), ("N1", note)]
+    )
+
+
+def argument_ris(argument):
+    item = cited_item(argument)
+    if isinstance(item, Source):
+        return source_ris(item, _source_note(argument))
+    work = item
+    year = argument.year or work.year
+    page = _page(argument.locator)
+    provenance = _provenance(argument) if argument.source_id else ""
+    note = " ".join(filter(None, [argument.locator + "." if argument.locator and not page else "", provenance]))
+    return _ris(
+        [("TY", RIS_TYPES.get(work.kind, "GEN"))]
+        + [("AU", _ris_name(person)) for person in work.authors.all()]
+        + [("TI", work.title), ("PY", str(year) if year else ""), ("SP", page)]
+        + [("PB", work.publisher), ("UR", work.url), ("N1", note)]
     )
 
 
 def highwire_tags(source):
-    """(name, content) pairs for <meta name="citation_*">, for a Work or an Argument."""
-    if isinstance(source, Work):
-        work, people, year, page = source, list(source.authors.all()), source.year, ""
-    else:
-        work = _own_work(source)
-        people, year, page = (
-            _argument_people(source),
-            source.year or (work.year if work else None),
-            _page(source.locator),
-        )
-    tags = [("citation_title", work.title if work else source.claim)]
-    tags += [("citation_author", _ris_name(person)) for person in people]
-    if year:
-        tags.append(("citation_publication_date", str(year)))
-    if work and work.publisher:
+    """(name, content) pairs for <meta name="citation_*">, for a Work or an Argument: the
+    same item its BibTeX describes."""
+    page = ""
+    if not isinstance(source, Work):
+        argument, source = source, cited_item(source)
+        page = _page(argument.locator) if isinstance(source, Work) else ""
+    if isinstance(source, Source):
+        author = _source_author(source)
+        tags = [("citation_title", source.title)]
+        tags += [("citation_author", author)] if author else []
+        if source.published:
+            tags.append(("citation_publication_date", source.published.isoformat()))
+        if source.site:
+            tags.append(("citation_publisher", source.site))
+        if source.url:
+            tags.append(("citation_public_url", source.url))
+        return tags
+    work = source
+    tags = [("citation_title", work.title)]
+    tags += [("citation_author", _ris_name(person)) for person in work.authors.all()]
+    if work.year:
+        tags.append(("citation_publication_date", str(work.year)))
+    if work.publisher:
         tags.append(("citation_publisher", work.publisher))
     if page:
         first, _, last = page.partition("–")

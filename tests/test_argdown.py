@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from historiography import argdown
-from historiography.models import ArgumentRelation, PositionStanding, Status
+from historiography.models import ArgumentRelation, Attribution, PositionStanding, Status
 
 from .base import BaseTestCase
 from .factories import ArgumentFactory, HistorianFactory, WorkFactory, make_question
@@ -35,7 +35,7 @@ class ArgdownTestCase(BaseTestCase):
         super().setUpTestData()
         cls.question = make_question(positions=3, title="Was the terror [centrally] directed?", slug="terror")
         cls.centre, cls.below, cls.both = cls.question.positions.all()
-        cls.centre.standing, cls.centre.standing_note = PositionStanding.MAJORITY, "As 001_x.txt reports."
+        cls.centre.standing, cls.centre.standing_note = PositionStanding.MAJORITY, "As A Reference Work reports."
         cls.centre.save()
         conquest = HistorianFactory(name="Robert Conquest")
         getty = HistorianFactory(name="J. Arch Getty")
@@ -48,11 +48,11 @@ class ArgdownTestCase(BaseTestCase):
             work=cls.work,
             locator="p. 12",
             claim="Stalin planned the terror.",
-            quotation="The Great Terror was [...] Stalin's work.",
+            attribution=Attribution.OWN_WORDS,
+            words="The Great Terror was [...] Stalin's work.",
+            passage="The Great Terror was [...] Stalin's work.",
         )
-        cls.getty = ArgumentFactory(
-            historian=getty, position=cls.below, year=1985, work=None, claim=HOSTILE, quotation=""
-        )
+        cls.getty = ArgumentFactory(historian=getty, position=cls.below, year=1985, work=None, claim=HOSTILE)
         cls.getty_again = ArgumentFactory(
             historian=getty, position=cls.below, year=1985, work=None, claim="Regions asked for more."
         )
@@ -75,9 +75,11 @@ class ArgdownExportTests(ArgdownTestCase):
         text = self.client.get(self.url).content.decode()
         self.assertIn("# Was the terror \\[centrally\\] directed?", text)
         self.assertIn("[Side 1]: Side 1 #(majority view)", text)
-        self.assertIn("// Majority view: As 001_x.txt reports.", text)
+        self.assertIn("// Majority view: As A Reference Work reports.", text)
         self.assertIn("<Robert Conquest, 1968>: Stalin planned the terror.\n", text)
-        self.assertIn("  // Quotation: The Great Terror was [...] Stalin's work.\n", text)  # verbatim, not escaped
+        # verbatim, not escaped; the person's words said to be theirs, the source's to be the source's
+        self.assertIn("  // In Robert Conquest's words: The Great Terror was [...] Stalin's work.\n", text)
+        self.assertIn("  // As “A Reference Work” (Reference Site) puts it: Words from the source.\n", text)
         self.assertIn("  // Cite: ", text)
         self.assertIn("  +> [Side 1]\n", text)
         self.assertIn("  -> <Robert Conquest, 1968>", text)  # rebuts
@@ -101,7 +103,8 @@ class ArgdownExportTests(ArgdownTestCase):
         self.assertContains(response, f'href="{self.url}" download>argument map (Argdown)</a>')
 
     def test_query_count_is_fixed(self):
-        # question (topic joined), positions, arguments (historian, work joined), work authors, relations
+        # question (topic, standing's source joined), positions, arguments (historian, school,
+        # source, work joined), work authors, relations
         for count in (3, 20):
             question = make_question(slug=f"q-{count}")
             positions = list(question.positions.all())

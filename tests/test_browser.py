@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from historiography.classroom.models import Feedback, Submission, SubmissionStatus
+from historiography.models import Attribution
 
 from .chromium import ChromiumTestCase
 from .factories import ArgumentFactory, HistorianFactory, make_question
@@ -27,7 +28,12 @@ class ClassroomInChromium(ChromiumTestCase):
         pipes = HistorianFactory(name="Richard Pipes")
         cohen = HistorianFactory(name="Stephen F. Cohen")
         ArgumentFactory(
-            historian=pipes, position=self.continuity, claim="Lenin built the one-party state Stalin inherited."
+            historian=pipes,
+            position=self.continuity,
+            claim="Lenin built the one-party state Stalin inherited.",
+            attribution=Attribution.OWN_WORDS,  # so the Chicago note begins with his name: "…, quoted in"
+            words="disagree about nearly everything",
+            passage='Historians, as the source says, "disagree about nearly everything" and always will.',
         )
         ArgumentFactory(historian=cohen, position=self.discontinuity, claim="Bukharin offered a real alternative.")
         self.instructor = User.objects.create_user("teacher", password=PASSWORD, first_name="Tess")

@@ -11,7 +11,7 @@ from citeproc.source.json import CiteProcJSON
 from django.urls import reverse
 
 from historiography import citations
-from historiography.models import ArgumentRelation, Role, Status, WorkKind
+from historiography.models import ArgumentRelation, Attribution, Role, Status, WorkKind
 
 from .base import BaseTestCase
 from .factories import ArgumentFactory, HistorianFactory, WorkFactory, make_question
@@ -33,9 +33,14 @@ def render_csl(items):
     return [str(entry) for entry in bibliography.bibliography()]
 
 
+QUOTED = 'Historians, as the source says, "disagree about nearly everything" and always will.'
+OWN_WORDS = {"attribution": Attribution.OWN_WORDS, "passage": QUOTED, "words": "disagree about nearly everything"}
+
+
 class CitationFixtures(BaseTestCase):
-    """A question with an argument on its author's own work, one on someone else's
-    work, one by an institution with no work, and a draft."""
+    """A question with a historian's own words quoted from their own work, a view the
+    source reports about someone else's work, one by an institution with no work, and a
+    draft; all read in one source."""
 
     @classmethod
     def setUpTestData(cls):
@@ -54,6 +59,7 @@ class CitationFixtures(BaseTestCase):
             year=1968,
             locator="p. 12",
             slug="conquest-terror",
+            **OWN_WORDS,
         )
         cls.lewin = HistorianFactory(name="Moshe Lewin", sort_name="Lewin, Moshe")
         lenin = HistorianFactory(name="Vladimir Lenin", sort_name="Lenin, Vladimir", role=Role.PARTICIPANT)
@@ -82,15 +88,19 @@ class CitationTests(CitationFixtures):
         self.assertEqual(entry["title"], r"{The Great Terror \& After}")
         self.assertEqual(entry["year"], "1968")
         self.assertEqual(entry["pages"], "12")  # the locator's page, not "p. 12" (styles add their own "p.")
-        self.assertIn(self.with_work.source_document.replace("_", r"\_"), entry["note"])
+        self.assertEqual(
+            entry["note"], "Quoted in “A Reference Work,” Reference Site, Historiography, accessed November 22, 2026."
+        )
 
-    def test_an_institution_stays_one_author_in_bibtex(self):
+    def test_a_reported_view_cites_the_source_with_its_site_as_one_author(self):
         [entry] = parse_bibtex(
             self.client.get(reverse("historiography:argument-bibtex", args=[self.without_work.slug])).content.decode()
         )
-        self.assertEqual(entry["author"], "{European Parliament}")
+        self.assertEqual(entry["author"], "{Reference Site}")  # braces: one institutional name, not two people
+        self.assertEqual(entry["title"], "{A Reference Work}")
         self.assertEqual(entry["ENTRYTYPE"], "misc")
-        self.assertEqual(entry["year"], "2008")
+        self.assertEqual(entry["urldate"], "2026-11-22")
+        self.assertEqual(entry["note"], "Historiography. Reports the view of European Parliament.")
 
     def test_work_bibtex_and_csl(self):
         [entry] = parse_bibtex(
@@ -114,28 +124,38 @@ class CitationTests(CitationFixtures):
         for argument in (self.with_work, self.without_work):
             response = self.client.get(reverse("historiography:argument-csl", args=[argument.slug]))
             items += json.loads(response.content)
-        self.assertEqual(items[1]["author"], [{"literal": "European Parliament"}])
+        self.assertEqual(items[1]["author"], [{"literal": "Reference Site"}])
+        self.assertEqual(items[1]["accessed"], {"date-parts": [[2026, 11, 22]]})
         self.assertEqual((items[0]["locator"], items[0]["page"]), ("p. 12", "12"))
         rendered = " ".join(render_csl(items))
         self.assertIn("Conquest", rendered)
-        self.assertIn("European Parliament", rendered)
-        self.assertIn("2008", rendered)
+        self.assertIn("Reference Site", rendered)
+        self.assertIn("A Reference Work", rendered)
+        self.assertNotIn("European Parliament", rendered.split("Reports the view")[0])
 
-    def test_an_argument_about_someone_elses_work_is_cited_to_its_historian(self):
+    def test_a_view_the_source_reports_is_cited_to_the_source_never_to_the_person(self):
         response = self.client.get(self.about_another_work.get_absolute_url())
-        self.assertContains(response, "Moshe Lewin, quoted in")
+        self.assertContains(
+            response,
+            "“A Reference Work,” Reference Site, Historiography, accessed November 22, 2026. "
+            "Reports the view of Moshe Lewin.",
+        )
+        self.assertNotContains(response, "Moshe Lewin, quoted in")
         [entry] = parse_bibtex(
             self.client.get(
                 reverse("historiography:argument-bibtex", args=[self.about_another_work.slug])
             ).content.decode()
         )
-        self.assertEqual(entry["author"], "Lewin, Moshe")
+        self.assertEqual(entry["author"], "{Reference Site}")
+        self.assertNotIn("Lewin", entry["author"])
+        self.assertNotIn("Testament", entry["title"])
 
     def test_pages_offer_the_citation_as_selectable_text(self):
         response = self.client.get(self.with_work.get_absolute_url())
         self.assertContains(
             response,
-            "Robert Conquest, <cite>The Great Terror &amp; After</cite> (Macmillan, 1968), p. 12; quoted in",
+            "Robert Conquest, <cite>The Great Terror &amp; After</cite> (Macmillan, 1968), p. 12, quoted in "
+            "“A Reference Work,” Reference Site, Historiography, accessed November 22, 2026.",
             html=False,
         )
         self.assertContains(response, '<textarea id="cite-bibtex" readonly')
@@ -161,14 +181,17 @@ class CitationTests(CitationFixtures):
                 )
 
     def test_bibliography_lists_each_source_once(self):
-        ArgumentFactory(historian=self.conquest, position=self.discontinuity, work=self.great_terror)
+        for n in range(2):  # two arguments from the work itself, read in no source
+            ArgumentFactory(
+                historian=self.conquest, position=self.discontinuity, work=self.great_terror, source=None, passage=""
+            )
         response = self.client.get(reverse("historiography:question-bibliography", args=[self.question.slug]))
         items = json.loads(response.content)
         ids = [item["id"] for item in items]
         self.assertEqual(len(ids), len(set(ids)))
-        self.assertIn("work-great-terror", ids)
-        self.assertIn("argument-ep-2008", ids)
-        self.assertNotIn("argument-draft-one", ids)
+        # the work once; the quotation of Conquest as quoted in the source; the source once for
+        # the two views it reports
+        self.assertEqual(sorted(ids), ["argument-conquest-terror", "source-a-reference-work", "work-great-terror"])
         self.assertEqual(len(render_csl(items)), len(items))
 
     def test_handout_has_every_published_argument_and_no_draft(self):
@@ -205,13 +228,14 @@ class CitationTests(CitationFixtures):
 
     def test_csl_items_use_only_csl_variables(self):
         # csl-data.json forbids other keys (additionalProperties: false)
-        allowed = {"id", "type", "title", "author", "issued", "publisher", "URL", "locator", "page", "note"}
+        allowed = {"id", "type", "title", "author", "issued", "accessed", "container-title", "publisher", "URL"}
+        allowed |= {"locator", "page", "note"}
         response = self.client.get(reverse("historiography:question-bibliography", args=[self.question.slug]))
         for item in json.loads(response.content):
             with self.subTest(item=item["id"]):
                 self.assertLessEqual(set(item), allowed)
                 self.assertTrue(item["title"])
-                for name in item["author"]:
+                for name in item.get("author", []):
                     self.assertTrue(
                         set(name) in ({"literal"}, {"family", "given"}, {"family", "given", "non-dropping-particle"}),
                         name,
@@ -234,20 +258,29 @@ class CitationTests(CitationFixtures):
             self.assertContains(response, reverse(f"historiography:{name}", args=[self.question.slug]))
 
     def test_handout_ends_with_an_alphabetical_bibliography(self):
-        ArgumentFactory(
-            historian=self.conquest, position=self.discontinuity, work=self.great_terror, slug="conquest-again"
-        )
+        for slug in ("conquest-again", "conquest-once-more"):
+            ArgumentFactory(
+                historian=self.conquest,
+                position=self.discontinuity,
+                work=self.great_terror,
+                source=None,
+                passage="",
+                slug=slug,
+            )
         response = self.client.get(reverse("historiography:question-handout", args=[self.question.slug]))
         html = response.content.decode()
         bibliography = html[html.index('id="bibliography-head"') :]
         entries = [
-            "Conquest, Robert. <cite>The Great Terror &amp; After</cite>. Macmillan, 1968.",
-            "European Parliament. Quoted in",
-            "Lewin, Moshe. Quoted in",
+            "“A Reference Work.” Reference Site. Accessed November 22, 2026.",
+            "Conquest, Robert. <cite>The Great Terror &amp; After</cite>. Macmillan, 1968.</li>",
+            "Conquest, Robert. <cite>The Great Terror &amp; After</cite>. Macmillan, 1968. "
+            "Quoted in “A Reference Work.”",
         ]
         positions = [bibliography.index(entry) for entry in entries]
         self.assertEqual(positions, sorted(positions))
-        self.assertEqual(bibliography.count("Conquest, Robert."), 1, "a work cited twice is listed once")
+        self.assertEqual(bibliography.count(entries[1]), 1, "a work cited twice is listed once")
+        self.assertEqual(bibliography.count("<li>" + entries[0]), 1, "a source two views come from is listed once")
+        self.assertNotIn("Lewin, Moshe", bibliography, "a reported view does not make its person an author")
         self.assertNotIn("Draft words", bibliography)
 
 
@@ -329,7 +362,7 @@ class ChicagoTests(BaseTestCase):
         van_ree = HistorianFactory(name="Erik van Ree", sort_name="Ree, Erik van")
         broue = HistorianFactory(name="Pierre Broué", sort_name="Broué, Pierre")
         work = self.work(WorkKind.BOOK, [broue, van_ree], title="Écrits", year=1980)
-        argument = ArgumentFactory(historian=van_ree, work=work, year=1980, locator="pp. 12-15")
+        argument = ArgumentFactory(historian=van_ree, work=work, year=1980, locator="pp. 12-15", **OWN_WORDS)
         [entry] = parse_bibtex(citations.argument_bibtex(argument))
         self.assertTrue(entry["ID"].startswith("broue1980"), entry["ID"])  # the key is ASCII
         names = [splitname(name) for name in entry["author"].split(" and ")]
@@ -340,7 +373,7 @@ class ChicagoTests(BaseTestCase):
         self.assertEqual(item["author"][1], {"family": "Ree", "given": "Erik", "non-dropping-particle": "van"})
         self.assertEqual(item["page"], "12–15")
         self.assertIn(
-            "Pierre Broué and Erik van Ree, <cite>Écrits</cite> (1980), pp. 12-15; quoted in",
+            "Pierre Broué and Erik van Ree, <cite>Écrits</cite> (1980), pp. 12-15, quoted in",
             citations.chicago_note_html(argument),
         )
         rendered = " ".join(render_csl([item]))
@@ -349,7 +382,7 @@ class ChicagoTests(BaseTestCase):
     def test_a_locator_that_is_not_a_page_goes_in_the_note(self):
         author = HistorianFactory(name="Robert Service", sort_name="Service, Robert")
         work = self.work(WorkKind.BOOK, [author], title="Stalin", year=2004)
-        argument = ArgumentFactory(historian=author, work=work, locator="ch. 3")
+        argument = ArgumentFactory(historian=author, work=work, locator="ch. 3", **OWN_WORDS)
         [entry] = parse_bibtex(citations.argument_bibtex(argument))
         self.assertNotIn("pages", entry)
         self.assertTrue(entry["note"].startswith("ch. 3. Quoted in"), entry["note"])
@@ -377,13 +410,14 @@ class ExportQueryCountTests(BaseTestCase):
 
     def test_each_export_runs_a_fixed_number_of_queries(self):
         pages = [
-            # question (topic joined), positions, arguments (historian, work joined), work authors, estimates
-            (5, lambda q, a: reverse("historiography:question-handout", args=[q.slug])),
-            # question, positions, arguments (historian, work joined), work authors
+            # question (topic, standing's source joined), positions, arguments (historian, school,
+            # source, work joined), work authors, school views' named examples, estimates
+            (6, lambda q, a: reverse("historiography:question-handout", args=[q.slug])),
+            # question, positions, arguments (historian, school, source, work joined), work authors
             (4, lambda q, a: reverse("historiography:question-bibliography", args=[q.slug])),
             # question, positions, arguments, relations
             (4, lambda q, a: reverse("historiography:question-aif", args=[q.slug])),
-            # argument (historian, work joined), work authors
+            # argument (historian, school, source, work joined), work authors
             (2, lambda q, a: reverse("historiography:argument-bibtex", args=[a.slug])),
             (2, lambda q, a: reverse("historiography:argument-csl", args=[a.slug])),
             (2, lambda q, a: reverse("historiography:argument-ris", args=[a.slug])),
@@ -443,8 +477,10 @@ class ReferenceManagerTests(CitationFixtures):
             self.client.get(reverse("historiography:argument-ris", args=[self.without_work.slug])).content.decode()
         )
         self.assertEqual(
-            (entry["type_of_reference"], entry["authors"], entry["year"]), ("GEN", ["European Parliament"], "2008")
+            (entry["type_of_reference"], entry["authors"], entry["title"]),
+            ("ENCYC", ["Reference Site"], "A Reference Work"),
         )
+        self.assertEqual(entry["access_date"], "2026-11-22")
         self.assertEqual(self.client.get(reverse("historiography:argument-ris", args=["draft-one"])).status_code, 404)
 
     def test_pages_carry_highwire_meta_tags(self):
@@ -458,7 +494,14 @@ class ReferenceManagerTests(CitationFixtures):
                 ("citation_firstpage", "12"),
             ],
         )
-        self.assertIn(("citation_author", "Lewin, Moshe"), self.meta_tags(self.about_another_work.get_absolute_url()))
+        self.assertEqual(
+            self.meta_tags(self.about_another_work.get_absolute_url()),
+            [
+                ("citation_title", "A Reference Work"),
+                ("citation_author", "Reference Site"),
+                ("citation_publisher", "Reference Site"),
+            ],
+        )
         self.assertIn(
             ("citation_title", "The Great Terror & After"), self.meta_tags(self.great_terror.get_absolute_url())
         )

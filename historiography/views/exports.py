@@ -27,9 +27,7 @@ def _csl(items, filename):
 
 
 def _published_argument(slug):
-    return get_object_or_404(
-        Argument.objects.published().select_related("historian", "work").prefetch_related("work__authors"), slug=slug
-    )
+    return get_object_or_404(Argument.objects.published().for_citations(), slug=slug)
 
 
 def _published_question(slug):
@@ -73,14 +71,9 @@ def work_csl(request, slug):
 
 
 def _question_sources(question):
-    """The question's published arguments with what a citation needs: historian, work, authors."""
-    return (
-        Argument.objects.published()
-        .for_question(question)
-        .select_related("historian", "work")
-        .prefetch_related("work__authors")
-        .order_by("position__order", "year", "pk")
-    )
+    """The question's published arguments with what a citation needs: historian or school,
+    source (without its text), work, authors."""
+    return Argument.objects.published().for_question(question).for_citations().order_by("position__order", "year", "pk")
 
 
 @require_safe
@@ -94,7 +87,7 @@ def question_handout(request, slug):
     """The whole comparison on paper: positions side by side, every argument with its
     Chicago note, and the bibliography."""
     question = _published_question(slug)
-    arguments = list(_question_sources(question))
+    arguments = list(_question_sources(question).prefetch_related("examples"))
     columns = [
         (position, [a for a in arguments if a.position_id == position.pk]) for position in question.positions.all()
     ]
@@ -118,7 +111,7 @@ def question_aif(request, slug):
     arguments = list(
         Argument.objects.published()
         .for_question(question)
-        .select_related("historian")
+        .select_related("historian", "school")
         .order_by("position__order", "year", "pk")
     )
     relations = ArgumentRelation.objects.filter(source__in=arguments, target__in=arguments)
