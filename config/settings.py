@@ -197,14 +197,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Debates in History: open data API",
     "DESCRIPTION": (
         "The published scholarship as read-only JSON: topics, questions and their positions, "
-        "historians' arguments with the exact quotation and its source, schools, works and estimates."
+        "arguments (whose view, how the source attributes it, the person's own words or the source's "
+        "verbatim passage, and the source), the sources the editors read, schools, works and estimates."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Questions and positions both have a "standing", with different choices.
+    # Questions and positions both have a "standing", works and sources a "kind", with different choices.
     "ENUM_NAME_OVERRIDES": {
         "QuestionStandingEnum": "historiography.models.Standing",
         "PositionStandingEnum": "historiography.models.PositionStanding",
+        "WorkKindEnum": "historiography.models.WorkKind",
+        "SourceKindEnum": "historiography.models.SourceKind",
     },
     # Swagger UI from the drf-spectacular-sidecar package, so the docs page needs no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

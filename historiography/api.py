@@ -22,6 +22,7 @@ from .models import (
     Question,
     Role,
     School,
+    Source,
     Standing,
     Topic,
     Work,
@@ -53,13 +54,26 @@ class TopicSerializer(PageUrlMixin, serializers.ModelSerializer):
 
 
 class PositionInQuestionSerializer(serializers.ModelSerializer):
+    standing_source = slugs(allow_null=True)
+
     class Meta:
         model = Position
-        fields = ["id", "slug", "label", "summary", "order", "standing", "standing_note"]
+        fields = [
+            "id",
+            "slug",
+            "label",
+            "summary",
+            "order",
+            "standing",
+            "standing_note",
+            "standing_source",
+            "standing_passage",
+        ]
 
 
 class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
     topic = slugs()
+    standing_source = slugs(allow_null=True)
     positions = PositionInQuestionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -72,8 +86,9 @@ class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
             "order",
             "standing",
             "standing_basis",
-            "standing_source_document",
-            "standing_source_section",
+            "standing_source",
+            "standing_section",
+            "standing_passage",
             "positions",
             "html_url",
         ]
@@ -81,10 +96,23 @@ class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
 
 class PositionSerializer(PageUrlMixin, serializers.ModelSerializer):
     question = slugs()
+    standing_source = slugs(allow_null=True)
 
     class Meta:
         model = Position
-        fields = ["id", "slug", "label", "summary", "order", "standing", "standing_note", "question", "html_url"]
+        fields = [
+            "id",
+            "slug",
+            "label",
+            "summary",
+            "order",
+            "standing",
+            "standing_note",
+            "standing_source",
+            "standing_passage",
+            "question",
+            "html_url",
+        ]
 
 
 class HistorianRefSerializer(serializers.ModelSerializer):
@@ -99,34 +127,68 @@ class PositionRefSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "label"]
 
 
+class SchoolRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = School
+        fields = ["slug", "name"]
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    """A source as an argument row names it: enough to find it (never its internal key)."""
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "kind", "site", "author", "url", "accessed"]
+
+
 class ArgumentSerializer(PageUrlMixin, serializers.ModelSerializer):
-    historian = HistorianRefSerializer(read_only=True)
+    historian = HistorianRefSerializer(read_only=True, allow_null=True)
+    school = SchoolRefSerializer(read_only=True, allow_null=True)
+    examples = HistorianRefSerializer(many=True, read_only=True)
+    source = SourceRefSerializer(read_only=True, allow_null=True)
     position = PositionRefSerializer(read_only=True)
     question = slugs(source="position.question")
-    work = slugs()
+    work = slugs(allow_null=True)
     tags = serializers.SerializerMethodField()
 
     class Meta:
         model = Argument
         fields = [
             "slug",
+            "attribution",
             "historian",
+            "school",
+            "examples",
             "position",
             "question",
-            "work",
-            "tags",
             "claim",
-            "quotation",
+            "words",
+            "passage",
+            "source",
+            "section",
+            "work",
             "locator",
             "year",
-            "source_document",
-            "source_section",
+            "tags",
             "html_url",
         ]
 
     def get_tags(self, obj) -> list[str]:
         # Sorted here: taggit's prefetch takes no ordered queryset.
         return sorted(tag.name for tag in obj.tags.all())
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """A source in the list: what it is and where to find it; its full text on its own page."""
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "kind", "site", "author", "url", "published", "accessed", "description"]
+
+
+class SourceDetailSerializer(SourceSerializer):
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "text"]
 
 
 class HistorianSerializer(PageUrlMixin, serializers.ModelSerializer):
@@ -153,8 +215,9 @@ class WorkSerializer(PageUrlMixin, serializers.ModelSerializer):
 
 class EstimateSerializer(serializers.ModelSerializer):
     question = slugs()
-    historian = slugs()
-    work = slugs()
+    historian = slugs(allow_null=True)
+    work = slugs(allow_null=True)
+    source = SourceRefSerializer(read_only=True, allow_null=True)
     html_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -163,7 +226,7 @@ class EstimateSerializer(serializers.ModelSerializer):
             "slug",
             "question",
             "measure",
-            "source",
+            "given_by",
             "historian",
             "work",
             "low",
@@ -173,8 +236,9 @@ class EstimateSerializer(serializers.ModelSerializer):
             "basis",
             "is_consensus",
             "note",
-            "source_document",
-            "source_section",
+            "source",
+            "section",
+            "passage",
             "html_url",
         ]
 
@@ -315,6 +379,18 @@ class WorkAPIFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=Work.objects.for_topic(value).values("pk"))
 
 
+class SourceAPIFilter(django_filters.FilterSet):
+    topic = topic_choice(method="filter_topic")
+
+    class Meta:
+        model = Source
+        fields = ["topic"]
+
+    def filter_topic(self, queryset, name, value):
+        """Sources that a published argument or estimate of the topic comes from."""
+        return queryset.filter(pk__in=Source.objects.for_topic(value).values("pk"))
+
+
 class EstimateAPIFilter(django_filters.FilterSet):
     topic = topic_choice("question__topic")
     question = slug_choice("question", Question.objects.published())
@@ -362,15 +438,18 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ArgumentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published arguments: who argued which position, in their exact words, with the source."""
+    """Published arguments: who argued which position (a person, or for a school's view the
+    school), how the source attributes it (`attribution`), the person's own words when the
+    source quotes them (`words`), the source's verbatim passage and the source itself."""
 
     # By id: a page reads 50 rows down the primary key, where ordering by question and
     # position sorted all 100,000 arguments for every page (bench/run.py); new arguments
     # come last, so a harvester can resume where it stopped.
     queryset = (
         Argument.objects.published()
-        .select_related("historian", "position__question", "work")
-        .prefetch_related("tags")
+        .select_related("historian", "school", "source", "position__question", "work")
+        .defer("source__text")
+        .prefetch_related("examples", "tags")
         .order_by("pk")
     )
     serializer_class = ArgumentSerializer
@@ -405,12 +484,28 @@ class WorkViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """What the editors read: encyclopedia articles, reference notes, Q&A answers, books.
+    The list leaves out the full text; a source's own page has it."""
+
+    queryset = Source.objects.order_by("title", "pk")
+    filterset_class = SourceAPIFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return self.queryset.defer("text") if self.action == "list" else self.queryset
+
+    def get_serializer_class(self):
+        return SourceSerializer if self.action == "list" else SourceDetailSerializer
+
+
 class EstimateViewSet(viewsets.ReadOnlyModelViewSet):
     """Published quantitative claims on published questions (e.g. a death toll), low to high."""
 
     queryset = (
         Estimate.objects.published()
-        .select_related("question", "historian", "work")
+        .select_related("question", "historian", "work", "source")
+        .defer("source__text")
         .order_by("question__order", "measure", "low", "high", "pk")
     )
     serializer_class = EstimateSerializer

@@ -20,6 +20,7 @@ router.register("arguments", api.ArgumentViewSet, basename="argument")
 router.register("historians", api.HistorianViewSet, basename="historian")
 router.register("schools", api.SchoolViewSet, basename="school")
 router.register("works", api.WorkViewSet, basename="work")
+router.register("sources", api.SourceViewSet, basename="source")
 router.register("estimates", api.EstimateViewSet, basename="estimate")
 
 

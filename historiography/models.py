@@ -120,7 +120,8 @@ class SchoolQuerySet(models.QuerySet):
         """The schools of the people who made `arguments` (a queryset), e.g. those of one
         question or topic: the filter choices and comparisons of a page come from here."""
         members = Historian.schools.through.objects.filter(historian_id__in=arguments.values("historian_id"))
-        return self.filter(pk__in=members.values("school_id"))
+        # and the schools whose own views they are
+        return self.filter(Q(pk__in=members.values("school_id")) | Q(pk__in=arguments.values("school_id")))
 
     def for_topic(self, topic):
         return self.of_arguments(Argument.objects.published().for_topic(topic))
@@ -299,6 +300,13 @@ class SourceQuerySet(models.QuerySet):
     def without_text(self):
         """Everything but the full text (a source's text runs to a hundred pages)."""
         return self.defer("text")
+
+    def for_topic(self, topic):
+        """The sources a published argument or estimate of `topic` comes from."""
+        return self.filter(
+            Q(pk__in=Argument.objects.published().for_topic(topic).values("source_id"))
+            | Q(pk__in=Estimate.objects.published().filter(question__topic=topic).values("source_id"))
+        )
 
 
 class Source(models.Model):

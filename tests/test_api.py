@@ -17,12 +17,13 @@ from .factories import (
     EstimateFactory,
     HistorianFactory,
     SchoolFactory,
+    SourceFactory,
     TopicFactory,
     WorkFactory,
     make_question,
 )
 
-ENDPOINTS = ["topic", "question", "position", "argument", "historian", "school", "work", "estimate"]
+ENDPOINTS = ["topic", "question", "position", "argument", "historian", "school", "work", "source", "estimate"]
 
 
 def list_url(basename):
@@ -79,7 +80,7 @@ class ApiTestCase(BaseTestCase):
             work=cls.revolution,
             year=1990,
             claim="Lenin built the machine Stalin ran.",
-            quotation="Stalin was a true Leninist",
+            passage="Stalin was a true Leninist",
             locator="p. 10",
             tags=["Ideology", "Lenin"],
         )
@@ -141,6 +142,7 @@ class ApiTestCase(BaseTestCase):
             "historian": {"richard-pipes", "sheila-fitzpatrick", "leon-trotsky"},
             "school": {"totalitarian", "revisionist"},
             "work": {"russian-revolution", "revolution-betrayed", "everyday-stalinism"},
+            "source": {"a-reference-work"},
             "estimate": {"famine-deaths", "famine-official"},
         }
         cls.drafts = {
@@ -166,7 +168,8 @@ class ApiEndpointTests(ApiTestCase):
                 for row in body["results"]:
                     detail = self.client.get(detail_url(basename, key(row)))
                     self.assertEqual(detail.status_code, 200)
-                    self.assertEqual(detail.json(), row)
+                    # a source's own page adds its full text, which the list leaves out
+                    self.assertEqual({k: v for k, v in detail.json().items() if k != "text"}, row)
 
     def test_it_never_serves_a_draft(self):
         for basename, lookups in self.drafts.items():
@@ -184,20 +187,52 @@ class ApiEndpointTests(ApiTestCase):
             response.json(),
             {
                 "slug": "pipes-continuity",
+                "attribution": "reported",
                 "historian": {"slug": "richard-pipes", "name": "Richard Pipes"},
+                "school": None,
+                "examples": [],
                 "position": {"id": self.lenin_side.pk, "slug": "side-1", "label": "Side 1"},
                 "question": "continuity",
-                "work": "russian-revolution",
-                "tags": ["Ideology", "Lenin"],
                 "claim": "Lenin built the machine Stalin ran.",
-                "quotation": "Stalin was a true Leninist",
+                "words": "",
+                "passage": "Stalin was a true Leninist",
+                "source": {
+                    "slug": "a-reference-work",
+                    "title": "A Reference Work",
+                    "kind": "encyclopedia",
+                    "site": "Reference Site",
+                    "author": "",
+                    "url": "",
+                    "accessed": "2026-11-22",
+                },
+                "section": "Historiography",
+                "work": "russian-revolution",
                 "locator": "p. 10",
                 "year": 1990,
-                "source_document": "001_38c86745db62a3cb.txt",
-                "source_section": "Historiography",
+                "tags": ["Ideology", "Lenin"],
                 "html_url": "http://testserver/arguments/pipes-continuity/",
             },
         )
+
+    def test_sources_are_listed_without_their_text_which_their_own_page_has(self):
+        [source] = self.client.get(list_url("source")).json()["results"]
+        self.assertEqual(
+            source,
+            {
+                "slug": "a-reference-work",
+                "title": "A Reference Work",
+                "kind": "encyclopedia",
+                "site": "Reference Site",
+                "author": "",
+                "url": "",
+                "published": None,
+                "accessed": "2026-11-22",
+                "description": "",
+            },
+        )
+        detail = self.client.get(detail_url("source", "a-reference-work")).json()
+        self.assertIn("Words from the source.", detail["text"])
+        self.assertNotIn("key", detail)
 
     def test_the_other_shapes(self):
         question = self.client.get(detail_url("question", "continuity")).json()
@@ -315,6 +350,7 @@ class ApiSchemaTests(ApiTestCase):
         cls.valid_filters = {
             "/api/topics/": {"topic": ("stalinism", {"stalinism"})},
             "/api/schools/": {"topic": ("stalinism", {"totalitarian", "revisionist"})},
+            "/api/sources/": {"topic": ("stalinism", {"a-reference-work"})},
             "/api/questions/": {"topic": ("cold-war", {"origins"}), "standing": ("consensus", {"origins"})},
             "/api/positions/": {
                 "topic": ("cold-war", set(cls.origins.positions.values_list("pk", flat=True))),
@@ -455,13 +491,14 @@ class ApiQueryCountTests(BaseTestCase):
         self.assert_constant(2, lambda q, n: list_url("position"))
 
     def test_arguments(self):
-        # count, page of arguments (historian, position, question, work joined), tags
-        self.assert_constant(3, lambda q, n: list_url("argument"))
+        # count, page of arguments (historian, school, source, position, question, work
+        # joined), a school view's named examples, tags
+        self.assert_constant(4, lambda q, n: list_url("argument"))
 
     def test_arguments_filtered(self):
         # as above, plus one lookup per bound model-choice filter (question, school, tag)
         self.assert_constant(
-            6,
+            7,
             lambda q, n: (
                 f"{list_url('argument')}?question={q.slug}&school=school-a-{n}&tag=shared&decade=1950&role=historian"
             ),
@@ -499,8 +536,12 @@ class ApiQueryCountTests(BaseTestCase):
         # count, page of works, their authors
         self.assert_constant(3, lambda q, n: list_url("work"))
 
+    def test_sources(self):
+        # count, page of sources (without their text)
+        self.assert_constant(2, lambda q, n: list_url("source"))
+
     def test_estimates(self):
-        # count, page of estimates (question, historian, work joined)
+        # count, page of estimates (question, historian, work, source joined)
         self.assert_constant(2, lambda q, n: list_url("estimate"))
 
     def test_details(self):
@@ -514,8 +555,10 @@ class ApiQueryCountTests(BaseTestCase):
             (2, detail_url("question", question.slug)),
             # the position (question joined)
             (1, detail_url("position", argument.position_id)),
-            # the argument (joined), its tags
-            (2, detail_url("argument", argument.slug)),
+            # the argument (joined), its examples, its tags
+            (3, detail_url("argument", argument.slug)),
+            # the source, with its text
+            (1, detail_url("source", argument.source.slug)),
             # the historian, their schools
             (2, detail_url("historian", historian.slug)),
             (1, detail_url("school", "school-a-5")),
@@ -533,15 +576,21 @@ class ApiStandingTests(BaseTestCase):
         question = make_question(
             slug="tolls",
             standing=Standing.CONSENSUS,
-            standing_source_document="002_x.txt",
-            standing_source_section="Estimates",
+            standing_source=SourceFactory(),
+            standing_section="Estimates",
+            standing_passage="Words from the source.",
         )
         low = question.positions.first()
-        Position.objects.filter(pk=low.pk).update(standing="consensus", standing_note="002_x.txt gives the range.")
+        Position.objects.filter(pk=low.pk).update(
+            standing="consensus", standing_note="A Reference Work gives the range."
+        )
         EstimateFactory(question=question, slug="band", is_consensus=True)
         data = self.client.get("/api/questions/tolls/").json()
-        self.assertEqual((data["standing"], data["standing_source_document"]), ("consensus", "002_x.txt"))
+        self.assertEqual(
+            (data["standing"], data["standing_source"], data["standing_passage"]),
+            ("consensus", "a-reference-work", "Words from the source."),
+        )
         self.assertEqual(data["positions"][0]["standing"], "consensus")
-        self.assertEqual(data["positions"][0]["standing_note"], "002_x.txt gives the range.")
+        self.assertEqual(data["positions"][0]["standing_note"], "A Reference Work gives the range.")
         estimates = self.client.get("/api/estimates/?question=tolls").json()["results"]
         self.assertEqual([e["is_consensus"] for e in estimates], [True])
