@@ -159,7 +159,7 @@ def figure_with_unit(estimate) -> str:
 def band_label(estimate) -> str:
     """The band in full, for its tooltip; on the chart it reads "Consensus range" left of
     the plot and the figures right of the band."""
-    return f"Consensus range: {figure_range(estimate)} ({estimate.source})"
+    return f"Consensus range: {figure_range(estimate)} ({estimate.given_by})"
 
 
 def estimate_chart(estimates) -> EstimateChart | None:
@@ -168,7 +168,7 @@ def estimate_chart(estimates) -> EstimateChart | None:
     The most disputed measures (those with the most sources) come first. A consensus
     estimate is not a source's bar but a band behind them all, labelled on its own row."""
     sources = Counter(e.measure for e in estimates if not e.is_consensus)
-    estimates = sorted(estimates, key=lambda e: (-sources[e.measure], e.measure, e.low, e.high, e.source))
+    estimates = sorted(estimates, key=lambda e: (-sources[e.measure], e.measure, e.low, e.high, e.given_by))
     if not estimates:
         return None
     chart_width = LABEL_WIDTH + PLOT_WIDTH + 130
@@ -191,7 +191,7 @@ def estimate_chart(estimates) -> EstimateChart | None:
         for estimate in rows:
             x = LABEL_WIDTH + PLOT_WIDTH * estimate.low / top
             width = max(PLOT_WIDTH * (estimate.high - estimate.low) / top, 4)  # a single figure still shows
-            label = estimate.source if len(estimate.source) <= 34 else estimate.source[:33] + "…"
+            label = estimate.given_by if len(estimate.given_by) <= 34 else estimate.given_by[:33] + "…"
             group.bars.append(
                 Bar(
                     estimate,

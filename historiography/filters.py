@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -37,12 +37,11 @@ class QuickSelect(forms.Select):
 
 class ArgumentFilter(django_filters.FilterSet):
     school = django_filters.ModelChoiceFilter(
-        field_name="historian__schools",
+        method="filter_school",
         to_field_name="slug",
         queryset=School.objects.all(),
         empty_label="Any school",
         label="School",
-        distinct=True,
         widget=QuickSelect,
     )
     decade = django_filters.ChoiceFilter(
@@ -86,6 +85,10 @@ class ArgumentFilter(django_filters.FilterSet):
         self.filters["school"].queryset = School.objects.of_arguments(arguments)
         self.filters["tag"].queryset = tags_of(arguments).order_by("name")
         self.filters["historian"].queryset = Historian.objects.of_arguments(arguments)
+
+    def filter_school(self, queryset, name, value):
+        """The school's own views and those of its people."""
+        return queryset.filter(Q(school=value) | Q(historian__schools=value)).distinct()
 
     def filter_decade(self, queryset, name, value):
         start = int(value)  # validated against the choices

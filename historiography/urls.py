@@ -10,6 +10,7 @@ urlpatterns = [
     path("questions/<slug:slug>/", scholarship.question_detail, name="question-detail"),
     path("arguments/", scholarship.argument_list, name="argument-list"),
     path("arguments/<slug:slug>/", scholarship.argument_detail, name="argument-detail"),
+    path("arguments/<slug:slug>/context/", scholarship.argument_context, name="argument-context"),
     path("historians/", scholarship.historian_list, name="historian-list"),
     path("historians/<slug:slug>/", scholarship.historian_detail, name="historian-detail"),
     path("schools/", scholarship.school_list, name="school-list"),

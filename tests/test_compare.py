@@ -22,11 +22,11 @@ class CompareTestCase(BaseTestCase):
         cls.famine = make_question(topic=cls.topic, title="Was the famine genocide?", slug="famine", order=2)
         stalin, below = cls.terror.positions.all()
         genocide, not_genocide = cls.famine.positions.all()
-        ArgumentFactory(historian=cls.conquest, position=stalin, year=1968, quotation="Stalin was the terror's author")
-        ArgumentFactory(historian=cls.getty, position=below, year=1985, quotation="chaos in the regions")
-        ArgumentFactory(historian=cls.kotkin, position=stalin, year=2017, quotation="")
-        ArgumentFactory(historian=cls.conquest, position=genocide, year=1986, quotation="terror-famine")
-        ArgumentFactory(historian=cls.getty, position=genocide, year=1990, status=Status.DRAFT, quotation="draft words")
+        ArgumentFactory(historian=cls.conquest, position=stalin, year=1968, passage="Stalin was the terror's author")
+        ArgumentFactory(historian=cls.getty, position=below, year=1985, passage="chaos in the regions")
+        ArgumentFactory(historian=cls.kotkin, position=stalin, year=2017, passage="", source=None)
+        ArgumentFactory(historian=cls.conquest, position=genocide, year=1986, passage="terror-famine")
+        ArgumentFactory(historian=cls.getty, position=genocide, year=1990, status=Status.DRAFT, passage="draft words")
 
 
 class CompareSchoolsTests(CompareTestCase):
@@ -203,7 +203,7 @@ class EstimateChartTests(BaseTestCase):
         conquest = EstimateFactory(
             question=question,
             measure="Total deaths",
-            source="Conquest",
+            given_by="Conquest",
             low=20_000_000,
             high=20_000_000,
             basis="pre_archival",
@@ -211,7 +211,7 @@ class EstimateChartTests(BaseTestCase):
         archival = EstimateFactory(
             question=question,
             measure="Total deaths",
-            source="Archives",
+            given_by="Archives",
             low=6_000_000,
             high=9_000_000,
             basis="post_archival",
@@ -219,7 +219,7 @@ class EstimateChartTests(BaseTestCase):
         executions = EstimateFactory(
             question=question,
             measure="Executions 1937–38",
-            source="NKVD",
+            given_by="NKVD",
             low=681_692,
             high=681_692,
             basis="official",

@@ -33,7 +33,7 @@ class QuestionPageTests(BaseTestCase):
             position=cls.continuity,
             year=1990,
             claim="Lenin built the machine Stalin ran.",
-            quotation="Stalin was a true Leninist",
+            passage="Stalin was a true Leninist",
             tags=["ideology"],
         )
         cls.cohen_argument = ArgumentFactory(
@@ -116,8 +116,8 @@ class QuestionPageTests(BaseTestCase):
         self.assertContains(response, "Grouped by school")
 
     def test_it_shows_the_estimates_of_the_question(self):
-        EstimateFactory(question=self.question, source="Conquest (1990)", low=20_000_000, high=20_000_000)
-        EstimateFactory(question=self.question, source="Draft source", status=Status.DRAFT)
+        EstimateFactory(question=self.question, given_by="Conquest (1990)", low=20_000_000, high=20_000_000)
+        EstimateFactory(question=self.question, given_by="Draft source", status=Status.DRAFT)
         response = self.client.get(self.url)
         self.assertContains(response, "Conquest (1990)")
         self.assertContains(response, "20 million")
@@ -182,7 +182,7 @@ class OtherPagesTests(BaseTestCase):
             position=cls.question.positions.first(),
             work=cls.work,
             claim="The archives show Stalin signing the lists.",
-            quotation="signed off on albums",
+            passage="signed off on albums",
             tags=["archives"],
         )
         cls.draft = ArgumentFactory(historian=cls.historian, status=Status.DRAFT, claim="Hidden draft words")
@@ -300,10 +300,10 @@ class SearchTests(BaseTestCase):
         cls.famine = ArgumentFactory(
             historian=cls.conquest,
             claim="The famine was a deliberate terror.",
-            quotation="harvest of sorrow was man-made",
+            passage="harvest of sorrow was man-made",
         )
-        cls.other = ArgumentFactory(claim="Industrial output rose eightfold.", quotation="steel production climbing")
-        ArgumentFactory(status=Status.DRAFT, claim="famine draft hidden", quotation="famine")
+        cls.other = ArgumentFactory(claim="Industrial output rose eightfold.", passage="steel production climbing")
+        ArgumentFactory(status=Status.DRAFT, claim="famine draft hidden", passage="famine")
         cls.url = reverse("historiography:search")
 
     def test_it_finds_arguments_by_claim_quotation_and_name(self):

@@ -44,32 +44,34 @@ class QueryCountTests(BaseTestCase):
                 self.assertEqual(response.status_code, 200)
 
     def test_question_page(self):
-        # question+topic, positions, arguments per position, one page of each column's
-        # arguments (historian, position, question, topic, work joined), historians' schools,
-        # tags, incoming relations, estimates; the filter form's choices: schools, tags, historians
-        self.assert_constant(11, lambda q, n: q.get_absolute_url())
+        # question+topic (and the standing's source), positions, arguments per position, one
+        # page of each column's arguments (historian, school, source, position, question,
+        # topic, work joined), historians' schools, school views' named examples, tags,
+        # incoming relations, estimates; the filter form's choices: schools, tags, historians
+        self.assert_constant(12, lambda q, n: q.get_absolute_url())
 
     def test_question_page_two(self):
-        self.assert_constant(11, lambda q, n: f"{q.get_absolute_url()}?page=2")
+        self.assert_constant(12, lambda q, n: f"{q.get_absolute_url()}?page=2")
 
     def test_question_page_filtered_and_grouped(self):
         # as above, plus one lookup per bound model-choice filter (school, tag)
         self.assert_constant(
-            13, lambda q, n: f"{q.get_absolute_url()}?group=school&school=school-a-{n}&tag=shared&decade=1950"
+            14, lambda q, n: f"{q.get_absolute_url()}?group=school&school=school-a-{n}&tag=shared&decade=1950"
         )
 
     def test_argument_list(self):
-        # count, page of arguments (joined), schools, tags, incoming relations;
+        # count, page of arguments (joined), schools, named examples, tags, incoming relations;
         # filter form's choices: questions, schools, tags, historians
-        self.assert_constant(9, lambda q, n: reverse("historiography:argument-list"))
+        self.assert_constant(10, lambda q, n: reverse("historiography:argument-list"))
 
     def test_argument_list_filtered(self):
         # as above, plus the lookup of the bound question filter
-        self.assert_constant(10, lambda q, n: f"{reverse('historiography:argument-list')}?question={q.slug}")
+        self.assert_constant(11, lambda q, n: f"{reverse('historiography:argument-list')}?question={q.slug}")
 
     def test_search(self):
-        # count, page of matches (joined), schools, tags, incoming relations, matching people
-        self.assert_constant(6, lambda q, n: f"{reverse('historiography:search')}?q=Claim")
+        # count, page of matches (joined), schools, named examples, tags, incoming relations,
+        # matching people
+        self.assert_constant(7, lambda q, n: f"{reverse('historiography:search')}?q=Claim")
 
     def test_home(self):
         # topics, their questions
@@ -84,12 +86,13 @@ class QueryCountTests(BaseTestCase):
         self.assert_constant(3, lambda q, n: reverse("historiography:historian-list"))
 
     def test_tag_page(self):
-        # tag, count, page of arguments, schools, tags, incoming relations
-        self.assert_constant(6, lambda q, n: reverse("historiography:tag-detail", args=["shared"]))
+        # tag, count, page of arguments, schools, named examples, tags, incoming relations
+        self.assert_constant(7, lambda q, n: reverse("historiography:tag-detail", args=["shared"]))
 
     def test_school_page(self):
-        # school, its historians, arguments, schools, tags, incoming relations
-        self.assert_constant(6, lambda q, n: reverse("historiography:school-detail", args=[f"school-a-{n}"]))
+        # school, its historians, arguments (its own views and its people's), schools, named
+        # examples, tags, incoming relations
+        self.assert_constant(7, lambda q, n: reverse("historiography:school-detail", args=[f"school-a-{n}"]))
 
 
 class DetailAndClassroomQueryCountTests(BaseTestCase):
@@ -152,7 +155,8 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
         self.assert_constant(5, self.student, lambda a, n: reverse("classroom:my-assignments"))
 
     def test_student_assignment_page(self):
-        self.assert_constant(13, self.student, lambda a, n: a.get_absolute_url())
+        # (+1 since issue 11: the cards' school views' named examples)
+        self.assert_constant(14, self.student, lambda a, n: a.get_absolute_url())
 
     def test_historian_and_argument_pages(self):
         for size in (2, 12):
@@ -165,14 +169,16 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                 ]
                 for source in arguments[1:]:
                     ArgumentRelation.objects.create(source=source, target=arguments[0], kind="supports")
-                with self.assertNumQueries(7):
+                # (each +1 since issue 11: the cards' school views' named examples)
+                with self.assertNumQueries(8):
                     self.assertEqual(self.client.get(historian.get_absolute_url()).status_code, 200)
-                with self.assertNumQueries(6):
+                with self.assertNumQueries(7):
                     self.assertEqual(self.client.get(arguments[0].get_absolute_url()).status_code, 200)
 
     def test_work_page(self):
-        # work, its authors; arguments citing it (historian, position, question, topic joined),
-        # their historians' schools, tags, incoming relations
+        # work, its authors; arguments citing it (historian, school, source, position, question,
+        # topic joined), their historians' schools, school views' named examples, tags,
+        # incoming relations
         for size in (2, 12):
             with self.subTest(size=size):
                 work = WorkFactory()
@@ -183,5 +189,5 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                 ]
                 for source in arguments[1:]:
                     ArgumentRelation.objects.create(source=source, target=arguments[0], kind="rebuts")
-                with self.assertNumQueries(6):
+                with self.assertNumQueries(7):
                     self.assertEqual(self.client.get(work.get_absolute_url()).status_code, 200)

@@ -20,11 +20,11 @@ class SearchTests(TestCase):
         cls.by_name = ArgumentFactory(
             historian=HistorianFactory(name="Sheila Fitzpatrick"), claim="Everyday life adapted."
         )
-        cls.in_text = ArgumentFactory(claim="Fitzpatrick's critics stressed terror.", quotation="")
+        cls.in_text = ArgumentFactory(claim="Fitzpatrick's critics stressed terror.", passage="", source=None)
         cls.in_title = ArgumentFactory(
             work=WorkFactory(title="Stalin's Peasants: Resistance and Survival"), claim="Villages endured."
         )
-        cls.other = ArgumentFactory(claim="Output rose.", quotation="steel")
+        cls.other = ArgumentFactory(claim="Output rose.", passage="steel")
 
     def search(self, text):
         return list(Argument.objects.published().search(text))

@@ -106,7 +106,7 @@ class EscapingTests(BaseTestCase):
             work=cls.work,
             position=cls.question.positions.first(),
             claim=f"Claim {SCRIPT}",
-            quotation=f"Quote {IMG}",
+            passage=f"Quote {IMG}",
             tags=["xss"],
         )
         cls.course = services.course_create(instructor=cls.instructor, title=f"Course {SCRIPT}")

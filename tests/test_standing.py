@@ -8,7 +8,7 @@ from historiography.charts import PLOT_WIDTH, band_label, estimate_chart, nice_m
 from historiography.models import PositionStanding, Standing
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, make_question
+from .factories import ArgumentFactory, EstimateFactory, HistorianFactory, SchoolFactory, SourceFactory, make_question
 
 
 class StandingTestCase(BaseTestCase):
@@ -19,14 +19,21 @@ class StandingTestCase(BaseTestCase):
             title="How many died?",
             slug="death-toll",
             standing=Standing.CONSENSUS,
-            standing_basis="Consensus on a range: 002_x.txt gives 6–20 million.",
-            standing_source_document="002_x.txt",
-            standing_source_section="Total Death Toll Estimates",
+            standing_basis="Consensus on a range: A Reference Work gives 6–20 million.",
+            standing_source=SourceFactory(),
+            standing_section="Total Death Toll Estimates",
+            standing_passage="Words from the source.",
         )
         cls.high, cls.archival = cls.question.positions.all()
-        cls.high.standing, cls.high.standing_note = PositionStanding.MINORITY, "Above the range 002_x.txt reports."
+        cls.high.standing, cls.high.standing_note = (
+            PositionStanding.MINORITY,
+            "Above the range A Reference Work reports.",
+        )
         cls.high.save()
-        cls.archival.standing, cls.archival.standing_note = PositionStanding.CONSENSUS, "The range 002_x.txt reports."
+        cls.archival.standing, cls.archival.standing_note = (
+            PositionStanding.CONSENSUS,
+            "The range A Reference Work reports.",
+        )
         cls.archival.save()
         cls.school = SchoolFactory(slug="totalitarian")
         cls.other_school = SchoolFactory(slug="revisionist")
@@ -43,16 +50,20 @@ class QuestionPageStandingTests(StandingTestCase):
         response = self.client.get(self.question.get_absolute_url())
         self.assertContains(
             response,
-            "<strong>Where the scholarship stands: Consensus.</strong> Consensus on a range: 002_x.txt gives 6–20 million.",
+            "<strong>Where the scholarship stands: Consensus.</strong> "
+            "Consensus on a range: A Reference Work gives 6–20 million.",
         )
-        self.assertContains(response, "Source: 002_x.txt, “Total Death Toll Estimates”.")
+        self.assertContains(
+            response,
+            "As “A Reference Work” (Reference Site) puts it (“Total Death Toll Estimates”): “Words from the source.”",
+        )
 
     def test_each_marked_position_has_a_badge_in_words_and_its_note(self):
         response = self.client.get(self.question.get_absolute_url())
         self.assertContains(response, '<span class="standing standing-minority">Minority view</span>')
         self.assertContains(response, '<span class="standing standing-consensus">Scholarly consensus</span>')
-        self.assertContains(response, "Above the range 002_x.txt reports.")
-        self.assertContains(response, "The range 002_x.txt reports.")
+        self.assertContains(response, "Above the range A Reference Work reports.")
+        self.assertContains(response, "The range A Reference Work reports.")
         grouped = self.client.get(self.question.get_absolute_url() + "?group=school")
         self.assertContains(grouped, '<span class="standing standing-minority">Minority view</span>')
 
@@ -64,7 +75,10 @@ class QuestionPageStandingTests(StandingTestCase):
 
     def test_the_handout_says_it_too(self):
         response = self.client.get(reverse("historiography:question-handout", args=[self.question.slug]))
-        self.assertContains(response, "Source: 002_x.txt, “Total Death Toll Estimates”.")
+        self.assertContains(
+            response,
+            "(Source: “A Reference Work” (Reference Site), “Total Death Toll Estimates”: “Words from the source.”)",
+        )
         self.assertContains(response, '<span class="standing standing-minority">Minority view</span>')
 
 
@@ -97,23 +111,22 @@ class ConsensusBandTests(StandingTestCase):
         conquest = EstimateFactory(
             question=self.question,
             measure="Total deaths",
-            source="Conquest",
+            given_by="Conquest",
             low=20_000_000,
             high=20_000_000,
             basis="pre_archival",
         )
         snyder = EstimateFactory(
-            question=self.question, measure="Total deaths", source="Snyder", low=6_000_000, high=6_000_000
+            question=self.question, measure="Total deaths", given_by="Snyder", low=6_000_000, high=6_000_000
         )
         consensus = EstimateFactory(
             question=self.question,
             measure="Total deaths",
-            source="Scholarly consensus as reported in 002_x.txt",
+            given_by="Scholarly consensus as reported in A Reference Work",
             low=6_000_000,
             high=20_000_000,
             is_consensus=True,
-            source_document="002_x.txt",
-            source_section="Totals",
+            section="Totals",
         )
         return conquest, snyder, consensus
 
@@ -132,7 +145,9 @@ class ConsensusBandTests(StandingTestCase):
         self.assertEqual(band.bottom, group.axis_y)
         self.assertEqual((band.label, band.value_label), ("Consensus range", "6–20 million"))
         self.assertEqual(band_label(consensus), band.title)
-        self.assertEqual(band.title, "Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)")
+        self.assertEqual(
+            band.title, "Consensus range: 6–20 million (Scholarly consensus as reported in A Reference Work)"
+        )
         # No text over the band: its label is left of the plot, its figures right of it.
         self.assertGreater(band.value_x, band.right)
         self.assertEqual(chart.width, 800)  # the band's geometry leaves the chart's alone
@@ -151,16 +166,19 @@ class ConsensusBandTests(StandingTestCase):
         self.assertLess(html.index('class="consensus-band"'), html.index('class="bar '))  # drawn behind the bars
         self.assertIn(">Consensus range</text>", html)
         self.assertIn(">6–20 million</text>", html)
-        self.assertIn("<title>Consensus range: 6–20 million (Scholarly consensus as reported in 002_x.txt)", html)
+        self.assertIn(
+            "<title>Consensus range: 6–20 million (Scholarly consensus as reported in A Reference Work)", html
+        )
         self.assertIn("A shaded band with dashed edges, behind the bars, spans the range", html)  # <desc>
         self.assertIn("Shaded band with dashed edges: the consensus range a source reports", html)  # figcaption
         self.assertIn(
-            '<strong class="standing standing-consensus">Consensus range</strong> Scholarly consensus as reported in 002_x.txt',
+            '<strong class="standing standing-consensus">Consensus range</strong> '
+            "Scholarly consensus as reported in A Reference Work",
             html,
         )  # table
 
     def test_a_chart_without_a_consensus_says_nothing_of_bands(self):
-        EstimateFactory(question=self.question, measure="Total deaths", source="Conquest")
+        EstimateFactory(question=self.question, measure="Total deaths", given_by="Conquest")
         response = self.client.get(self.question.get_absolute_url())
         self.assertNotContains(response, "consensus-band")
         self.assertNotContains(response, "Shaded band")

@@ -7,6 +7,7 @@ from itertools import combinations
 from django import forms
 from django.contrib import messages
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -92,12 +93,17 @@ def compare_schools(request):
         Question.objects.published().filter(topic=topic).with_topic().with_positions().order_by("order", "title")
     )
     positions = {position.pk: position for question in questions for position in question.positions.all()}
-    # One row per argument and chosen school of its historian.
+    # One row per argument and chosen school: a school's own view, or each chosen school of
+    # the person whose view it is.
     rows = (
         Argument.objects.published()
-        .filter(position__question__in=[question.pk for question in questions], historian__schools__in=schools)
-        .annotate(quoted=ExpressionWrapper(~Q(quotation=""), output_field=BooleanField()))
-        .values_list("pk", "position_id", "position__question_id", "historian__schools", "year", "quoted")
+        .filter(position__question__in=[question.pk for question in questions])
+        .filter(Q(school__in=schools) | Q(historian__schools__in=schools))
+        .annotate(
+            quoted=ExpressionWrapper(~Q(passage=""), output_field=BooleanField()),
+            in_school=Coalesce("school", "historian__schools"),
+        )
+        .values_list("pk", "position_id", "position__question_id", "in_school", "year", "quoted")
         .order_by()
     )
     cells = defaultdict(lambda: {"arguments": [], "positions": set(), "latest": None})
@@ -110,7 +116,8 @@ def compare_schools(request):
         if cell["latest"] is None or (quoted, year or 0, pk) > cell["latest"]:
             cell["latest"] = (quoted, year or 0, pk)
     representatives = (
-        Argument.objects.select_related("historian", "work")
+        Argument.objects.select_related("historian", "school", "source", "work")
+        .defer("source__text")
         .order_by()
         .in_bulk([cell["latest"][2] for cell in cells.values() if cell["latest"]])
     )
@@ -197,7 +204,8 @@ def debate_timeline(request):
         arguments = list(Argument.objects.published().for_topic(topic).for_timeline()) if topic else []
         by_school = defaultdict(list)
         for argument in arguments:
-            for school in argument.historian.schools.all() or [None]:
+            schools_of = [argument.school] if argument.is_school_view else argument.historian.schools.all()
+            for school in schools_of or [None]:
                 by_school[school].append(argument)
         ordered = sorted(by_school, key=lambda s: (s is None, s.order if s else 0, str(s)))
         lanes = [(school.name if school else "No school recorded", by_school[school]) for school in ordered]

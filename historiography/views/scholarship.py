@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from .. import citations
+from .. import citations, verbatim
 from ..charts import estimate_chart
 from ..filters import ArgumentFilter, ArgumentListFilter, SearchForm
 from ..models import Argument, Historian, Question, School, Status, Topic, Work
@@ -119,7 +119,10 @@ def _group_by_school(arguments, positions):
     cells = defaultdict(lambda: defaultdict(list))
     schools = {}
     for argument in arguments:
-        historian_schools = list(argument.historian.schools.all()) or [None]
+        if argument.is_school_view:
+            historian_schools = [argument.school]
+        else:
+            historian_schools = list(argument.historian.schools.all()) or [None]
         for school in historian_schools:
             key = school.pk if school else None
             schools[key] = school
@@ -149,13 +152,29 @@ def _citation(bibtex, csl_item):
 def argument_detail(request, slug):
     argument = get_object_or_404(Argument.objects.published().for_cards().prefetch_related("work__authors"), slug=slug)
     outgoing = argument.outgoing_relations.filter(target__in=Argument.objects.published()).select_related(
-        "target__historian", "target__position"
+        "target__historian", "target__school", "target__position"
     )
     citation = _citation(citations.argument_bibtex(argument), citations.argument_csl(argument))
     return render(
         request,
         "historiography/argument_detail.html",
         {"argument": argument, "outgoing": outgoing, "citation": citation},
+    )
+
+
+@require_safe
+def argument_context(request, slug):
+    """The passage highlighted in its paragraph of the source, under its section, with the
+    source's title, site and access date: where the words stand, without JavaScript."""
+    argument = get_object_or_404(
+        Argument.objects.published().select_related("historian", "school", "source", "position__question__topic"),
+        slug=slug,
+        source__isnull=False,
+    )
+    return render(
+        request,
+        "historiography/argument_context.html",
+        {"argument": argument, "context": verbatim.in_context(argument.passage, argument.source.text)},
     )
 
 
@@ -198,7 +217,7 @@ def school_detail(request, slug):
     historians = school.historians.all()
     arguments = (
         Argument.objects.published()
-        .filter(historian__schools=school)
+        .filter(Q(historian__schools=school) | Q(school=school))
         .for_cards()
         .order_by("position__question__order", "position__order", "year")
     )

@@ -9,6 +9,7 @@ from django.db.models import Count, F
 from django.test import TestCase
 from django.urls import reverse
 
+from historiography import verbatim
 from historiography.classroom.management.commands.generate_synthetic import DEFAULT_PASSWORD
 from historiography.classroom.models import (
     Assignment,
@@ -26,6 +27,7 @@ from historiography.models import (
     Historian,
     Position,
     Question,
+    Source,
     Status,
     TaggedArgument,
     Topic,
@@ -120,11 +122,15 @@ class GenerateSyntheticTests(TestCase):
     def test_everything_is_marked_synthetic_and_published(self):
         self.assertFalse(Topic.objects.exclude(title__startswith="Synthetic — ").exists())
         self.assertFalse(Course.objects.exclude(title__startswith="Synthetic — ").exists())
-        for model in (Topic, Question, Historian, Work, Argument, Estimate):
+        for model in (Topic, Question, Historian, Work, Source, Argument, Estimate):
             with self.subTest(model=model.__name__):
                 self.assertFalse(model.objects.exclude(slug__startswith="synthetic-").exists())
-        self.assertFalse(Argument.objects.exclude(source_document="synthetic").exists())
-        self.assertFalse(Estimate.objects.exclude(source_document="synthetic").exists())
+        # every passage verbatim in the synthetic source, as the product requires of real ones
+        source = Source.objects.get()
+        for argument in Argument.objects.filter(source__isnull=False)[:50]:
+            self.assertTrue(verbatim.is_verbatim(argument.passage, source.text))
+        self.assertFalse(Argument.objects.filter(source__isnull=True, work__isnull=True).exists())
+        self.assertFalse(Estimate.objects.exclude(source=source).exists())
         self.assertFalse(User.objects.exclude(username__startswith="synth-").exists())
         self.assertEqual(Argument.objects.published().count(), 300)
         self.assertEqual(Question.objects.published().count(), 6)

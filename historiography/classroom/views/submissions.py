@@ -56,7 +56,11 @@ def submission_edit(request, pk, phase=Phase.ARGUE):
     except ServiceError as error:
         messages.error(request, str(error))
         return redirect(assignment)
-    citations = list(submission.citations.select_related("argument__historian", "argument__position", "argument__work"))
+    citations = list(
+        submission.citations.select_related(
+            "argument__historian", "argument__school", "argument__position", "argument__work"
+        )
+    )
     read_only = not submission.is_editable(now)
     form = SubmissionForm(
         request.POST or None,
@@ -120,7 +124,7 @@ def _editor_context(request, assignment, submission, form, read_only, conflict=F
 def submission_detail(request, pk):
     """One submission: the instructor reads and gives feedback; the authors read it back."""
     submission = get_submission(request.user, pk)
-    citations = submission.citations.select_related("argument__historian", "argument__position", "argument__work")
+    citations = submission.citations.select_related("argument__historian", "argument__school", "argument__position", "argument__work")
     feedback = getattr(submission, "feedback", None) if hasattr(submission, "feedback") else None
     form = None
     if submission.user_teaches:

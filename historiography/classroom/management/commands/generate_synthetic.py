@@ -42,6 +42,7 @@ from historiography.models import (
     RelationKind,
     Role,
     School,
+    Source,
     Standing,
     Status,
     TaggedArgument,
@@ -52,7 +53,9 @@ from historiography.models import (
 
 SLUG_PREFIX = "synthetic-"
 TITLE_PREFIX = "Synthetic — "
-SOURCE_DOCUMENT = "synthetic"
+SOURCE_SLUG = f"{SLUG_PREFIX}source"
+# The synthetic source's text: this many passages, which arguments and estimates quote.
+SOURCE_PASSAGES = 400
 USERNAME_PREFIX = "synth-"
 DEFAULT_PASSWORD = "synthetic-debate-2026"
 
@@ -592,11 +595,9 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def non_synthetic_scholarship():
     """The name of the first kind of real (non-synthetic) scholarship found, or None."""
-    for model in (Topic, School, Historian, Work, Question, Argument, Estimate):
+    for model in (Topic, School, Historian, Work, Source, Question, Argument, Estimate):
         if model.objects.exclude(slug__startswith=SLUG_PREFIX).exists():
             return model._meta.verbose_name_plural
-    if Argument.objects.exclude(source_document=SOURCE_DOCUMENT).exists():
-        return "arguments"
     return None
 
 
@@ -643,7 +644,9 @@ def flush_synthetic():
         TaggedArgument.objects.filter(content_object__in=arguments),
         ArgumentRelation.objects.filter(source__in=arguments),
         arguments,
+        Argument.examples.through.objects.filter(argument__in=arguments),
         Estimate.objects.filter(slug__startswith=SLUG_PREFIX),
+        Source.objects.filter(slug__startswith=SLUG_PREFIX),
         Position.objects.filter(question__slug__startswith=SLUG_PREFIX),
         Question.objects.filter(slug__startswith=SLUG_PREFIX),
         Topic.objects.filter(slug__startswith=SLUG_PREFIX),
@@ -759,6 +762,7 @@ class Command(BaseCommand):
             topics = self.make_topics()
             questions, positions_by_question, subject_of = self.make_questions(topics)
         with self.phase("arguments"):
+            self.source = self.make_source()
             arguments_by_question = self.make_arguments(historians, works_by_author, positions_by_question, subject_of)
         with self.phase("tags and relations"):
             self.make_tags(arguments_by_question)
@@ -948,6 +952,22 @@ class Command(BaseCommand):
         thing = rng.choice(TOPIC_TERMS[topic]) if topic and rng.random() < 0.6 else rng.choice(OBJECTS)
         return f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} {thing} {rng.choice(QUALIFIERS)}"
 
+    def make_source(self):
+        """One source whose text is the passages arguments and estimates quote, so each
+        passage is verbatim in it, as the product requires of real ones."""
+        rng = self.rng
+        self.passages = [
+            f"{rng.choice(QUOTE_OPENERS)} {self.sentence().lower()}. {self.sentence()}." for _ in range(SOURCE_PASSAGES)
+        ]
+        return Source.objects.create(
+            slug=SOURCE_SLUG,
+            title="Synthetic source (generated test data)",
+            kind="other",
+            site="Debates in History",
+            description="Generated for load tests: no real text.",
+            text="\n\n".join(self.passages),
+        )
+
     def make_arguments(self, historians, works_by_author, positions_by_question, subject_of):
         rng, n = self.rng, self.counts["arguments"]
         positions = [(pk, question) for question, pks in positions_by_question.items() for pk in pks]
@@ -961,20 +981,21 @@ class Command(BaseCommand):
                 topic = subject_of[question]
                 works = works_by_author.get(historian)
                 work = rng.choice(works) if works and rng.random() < 0.9 else None
-                quotation = ""
-                if rng.random() < 0.4:
-                    quotation = f"{rng.choice(QUOTE_OPENERS)} {self.sentence(topic).lower()}. {self.sentence(topic)}."
+                # Most from the historian's own work; the rest, and some of those too, as
+                # the synthetic source reports them.
+                from_source = work is None or rng.random() < 0.4
                 yield Argument(
                     slug=f"{SLUG_PREFIX}argument-{i}",
                     historian_id=historian,
                     position_id=position,
                     claim=f"{self.sentence(topic)}.",
-                    quotation=quotation,
+                    attribution="reported",
+                    passage=rng.choice(self.passages) if from_source else "",
+                    source_id=self.source.pk if from_source else None,
+                    section=f"Synthetic section {rng.randrange(1, 50)}" if from_source else "",
                     work_id=work,
                     locator=rng.choice([f"p. {rng.randrange(1, 600)}", f"ch. {rng.randrange(1, 15)}", ""]),
                     year=rng.randrange(max(born + 25, 1900), min(died or 2025, 2025) + 1),
-                    source_document=SOURCE_DOCUMENT,
-                    source_section=f"Synthetic section {rng.randrange(1, 50)}",
                     status=Status.PUBLISHED,
                 )
 
@@ -1028,15 +1049,16 @@ class Command(BaseCommand):
                     question_id=question,
                     slug=f"{SLUG_PREFIX}estimate-{i}",
                     measure=measures[question % len(measures)].format(rng.choice(OBJECTS)),
-                    source=name,
+                    given_by=name,
                     historian_id=historian,
                     work_id=rng.choice(works) if works else None,
                     low=low,
                     high=low + rng.randrange(0, low),
                     year=rng.randrange(max(born + 25, 1900), min(died or 2025, 2025) + 1),
                     basis=rng.choice(SYNTHETIC_BASES),
-                    source_document=SOURCE_DOCUMENT,
-                    source_section=f"Synthetic section {rng.randrange(1, 50)}",
+                    source_id=self.source.pk,
+                    section=f"Synthetic section {rng.randrange(1, 50)}",
+                    passage=rng.choice(self.passages),
                     status=Status.PUBLISHED,
                 )
 
