@@ -1,7 +1,7 @@
 """PostgreSQL full-text search over arguments, shaped so that every part of it uses an index.
 
 Each text is searched on its own table through a GIN index of migration 0006: an
-argument's claim and quotation (a stored tsvector column), a historian's name, a work's
+argument's claim and passage (a stored tsvector column), a historian's name, a work's
 title (expression indexes, used only for the very same expression, hence the functions
 here). Names and titles are matched in subqueries whose ids are OR'ed with the argument's
 own match, so PostgreSQL answers the whole search with one BitmapOr of three index scans
@@ -21,7 +21,7 @@ OPERATORS = re.compile(r'"|(?:^|\s)-|\bor\b', re.IGNORECASE)
 
 
 class ArgumentDocument(Expression):
-    """An argument's claim and quotation as a tsvector: the column PostgreSQL generates and
+    """An argument's claim and passage as a tsvector: the column PostgreSQL generates and
     stores (migration 0006). The model doesn't declare it, as SQLite has no tsvector."""
 
     output_field = SearchVectorField()

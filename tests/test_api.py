@@ -317,8 +317,11 @@ class ApiTopicTests(ApiTestCase):
         )
         known = WorkFactory(slug="we-now-know", year=1997)
         known.authors.add(gaddis)
-        ArgumentFactory(slug="gaddis-origins", historian=gaddis, position=self.origins.positions.first(), work=known)
-        EstimateFactory(slug="cold-war-cost", question=self.origins, historian=gaddis, work=known)
+        read = SourceFactory(slug="cold-war-source", title="The Cold War", key="")
+        ArgumentFactory(
+            slug="gaddis-origins", historian=gaddis, position=self.origins.positions.first(), work=known, source=read
+        )
+        EstimateFactory(slug="cold-war-cost", question=self.origins, historian=gaddis, work=known, source=read)
         origins_positions = set(self.origins.positions.values_list("pk", flat=True))
         cold_war = {
             "topic": {"cold-war"},
@@ -328,6 +331,7 @@ class ApiTopicTests(ApiTestCase):
             "historian": {"john-lewis-gaddis"},
             "school": {"orthodox"},
             "work": {"we-now-know"},
+            "source": {"cold-war-source"},
             "estimate": {"cold-war-cost"},
         }
         for basename in ENDPOINTS:
@@ -510,7 +514,8 @@ class ApiQueryCountTests(BaseTestCase):
 
     # Filtered by topic: as unfiltered, plus the lookup of the bound topic.
     def test_arguments_of_a_topic(self):
-        self.assert_constant(4, lambda q, n: f"{list_url('argument')}?topic={q.topic.slug}")
+        # the topic, then as test_arguments (examples +1 since issue 11)
+        self.assert_constant(5, lambda q, n: f"{list_url('argument')}?topic={q.topic.slug}")
 
     def test_historians_of_a_topic(self):
         self.assert_constant(4, lambda q, n: f"{list_url('historian')}?topic={q.topic.slug}")

@@ -55,7 +55,12 @@ def cases_in_view(user, assignment, submission):
         )
         .select_related("student", "position")
         .prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("argument__historian", "argument__school", "argument__position"))
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related(
+                    "argument__historian", "argument__school", "argument__position"
+                ),
+            )
         )
     )
     if submission.phase == Phase.SWAP:

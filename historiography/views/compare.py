@@ -72,7 +72,7 @@ def _report(request, form):
 @require_safe
 def compare_schools(request):
     """Questions x schools of one topic: per cell, the positions the school's people argue,
-    how many arguments, and one representative argument (the latest with a quotation, else
+    how many arguments, and one representative argument (the latest with a passage, else
     the latest). The cells are worked out from one narrow query, so only the arguments shown
     are loaded, however many the schools have (tens of thousands in bench/run.py's data).
     With no schools chosen, the topic's first two are compared."""
@@ -100,7 +100,7 @@ def compare_schools(request):
         .filter(position__question__in=[question.pk for question in questions])
         .filter(Q(school__in=schools) | Q(historian__schools__in=schools))
         .annotate(
-            quoted=ExpressionWrapper(~Q(passage=""), output_field=BooleanField()),
+            quoted=ExpressionWrapper(~Q(passage="") | ~Q(words=""), output_field=BooleanField()),
             in_school=Coalesce("school", "historian__schools"),
         )
         .values_list("pk", "position_id", "position__question_id", "in_school", "year", "quoted")
@@ -111,7 +111,7 @@ def compare_schools(request):
         cell = cells[(question_id, school_id)]
         cell["arguments"].append(pk)
         cell["positions"].add(position_id)
-        # A quotation is preferred; a claim in the editors' words stands in for a school
+        # A passage is preferred; a claim in the editors' words stands in for a school
         # whose arguments come from its members' books, with no words quoted.
         if cell["latest"] is None or (quoted, year or 0, pk) > cell["latest"]:
             cell["latest"] = (quoted, year or 0, pk)

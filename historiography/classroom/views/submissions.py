@@ -124,7 +124,9 @@ def _editor_context(request, assignment, submission, form, read_only, conflict=F
 def submission_detail(request, pk):
     """One submission: the instructor reads and gives feedback; the authors read it back."""
     submission = get_submission(request.user, pk)
-    citations = submission.citations.select_related("argument__historian", "argument__school", "argument__position", "argument__work")
+    citations = submission.citations.select_related(
+        "argument__historian", "argument__school", "argument__position", "argument__work"
+    )
     feedback = getattr(submission, "feedback", None) if hasattr(submission, "feedback") else None
     form = None
     if submission.user_teaches:
