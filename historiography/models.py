@@ -398,7 +398,10 @@ class QuestionQuerySet(PublishableQuerySet):
         return self.select_related("topic", "standing_source").defer("standing_source__text")
 
     def with_positions(self):
-        return self.prefetch_related(Prefetch("positions", queryset=Position.objects.order_by("order", "label")))
+        """With the positions in order, each with the source its standing rests on (joined,
+        without its text)."""
+        positions = Position.objects.select_related("standing_source").defer("standing_source__text")
+        return self.prefetch_related(Prefetch("positions", queryset=positions.order_by("order", "label")))
 
     def with_argument_counts(self):
         return self.annotate(

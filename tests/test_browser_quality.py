@@ -177,6 +177,7 @@ class EveryPageInChromium(BrowserTestCase):
             ("argument-list-filtered", anon, f"/arguments/?question={question.slug}&decade=1950", 200),
             ("argument-list-page-2", anon, "/arguments/?page=2", 200),
             ("argument", anon, argument.get_absolute_url(), 200),
+            ("argument-in-context", anon, f"{argument.get_absolute_url()}context/", 200),
             ("historian-list", anon, "/historians/", 200),
             ("historian", anon, historian.get_absolute_url(), 200),
             ("school-list", anon, "/schools/", 200),

@@ -331,3 +331,14 @@ class PositionTests(BaseTestCase):
             position.full_clean()
         position.standing_passage = "Historians, as the source says"
         position.full_clean()
+
+    def test_the_question_page_quotes_the_sentence_a_position_standing_rests_on(self):
+        question = make_question(slug="standing-rests")
+        position = question.positions.first()
+        position.standing, position.standing_note = "majority", "The editors' reading."
+        position.standing_source, position.standing_passage = SourceFactory(), "Historians, as the source says"
+        position.save()
+        self.assertContains(
+            self.client.get(question.get_absolute_url()),
+            "As “A Reference Work” (Reference Site) puts it: “Historians, as the source says”",
+        )
