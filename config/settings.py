@@ -166,13 +166,18 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+# Outgoing mail from one URL (django-environ's email_url): smtp+tls://user:password@host:587,
+# consolemail:// (the default in DEBUG: messages are printed), dummymail:// (dropped).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+if env("EMAIL_BACKEND", default=""):  # a provider's backend (django-anymail, say) by its dotted path
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address, for the links in e-mail sent outside a request (the reminder job).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# "I teach" requests from these e-mail domains (and their subdomains) are approved as soon as
+# the address is verified; others wait for staff in the admin.
+INSTRUCTOR_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env.list("INSTRUCTOR_EMAIL_DOMAINS", default=[])]
 
 TAGGIT_CASE_INSENSITIVE = True
 

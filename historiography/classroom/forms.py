@@ -214,3 +214,19 @@ class FeedbackForm(forms.Form):
 
 class TimezoneForm(forms.Form):
     timezone = forms.ChoiceField(choices=[(name, name) for name in sorted(zoneinfo.available_timezones())])
+
+
+class InstructorSignUpForm(UserCreationForm):
+    """“I teach”: the account (inactive until approved) and what staff need to approve it."""
+
+    name = forms.CharField(max_length=200, label="Your name")
+    email = forms.EmailField(label="E-mail", help_text="Your institution's address: we send a link to confirm it.")
+    institution = forms.CharField(max_length=200, help_text="The school, college or university you teach at.")
+    course = forms.CharField(max_length=200, label="Course", help_text="The course you mean to teach with the site.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username"]
+        field_classes = UserCreationForm.Meta.field_classes
+
+    field_order = ["name", "email", "institution", "course", "username", "password1", "password2"]

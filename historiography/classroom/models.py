@@ -399,3 +399,44 @@ class Feedback(models.Model):
     @property
     def is_returned(self):
         return self.returned_at is not None
+
+
+# --- Instructor onboarding -------------------------------------------------------------
+
+
+class InstructorRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class InstructorRequest(models.Model):
+    """“I teach”: someone asks for an instructor account. The account is created inactive
+    with the request; it becomes active, with the Instructor role, when staff approve the
+    request in the admin, or at once when the e-mail is verified and its domain is in
+    `INSTRUCTOR_EMAIL_DOMAINS`."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instructor_request")
+    name = models.CharField(max_length=200)
+    institution = models.CharField(max_length=200)
+    email = models.EmailField()
+    course = models.CharField(max_length=200, help_text="The course they mean to teach with the site.")
+    status = models.CharField(
+        max_length=10, choices=InstructorRequestStatus.choices, default=InstructorRequestStatus.PENDING
+    )
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.institution})"
+
+    @property
+    def is_email_verified(self):
+        return self.email_verified_at is not None

@@ -6,10 +6,10 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from . import services
-from .models import Assignment, Citation, Enrollment, Phase, SideAllocation, Submission
+from .models import Assignment, Citation, Course, Enrollment, Phase, SideAllocation, Submission
 
 
 def phase_rows(assignment, now, submissions=None):
@@ -190,3 +190,36 @@ def student_assignments(student, now) -> list[tuple[str, list[StudentAssignment]
         else:
             groups["upcoming"].append(row)
     return [(name, groups[name]) for name in ["due soon", "upcoming", "overdue", "submitted", "graded"]]
+
+
+def taught_by_subquery(user):
+    """For annotating courses: whether `user` teaches each one (no extra query)."""
+    return Exists(Course.instructors.through.objects.filter(course_id=OuterRef("pk"), user_id=user.pk))
+
+
+@dataclass
+class FirstRunGuide:
+    """The three steps a new instructor takes on *My classes*, and which are done; `course`
+    is the course the next step is about (their first)."""
+
+    course: Course | None
+    created_course: bool
+    shared_code: bool
+    set_debate: bool
+
+    @property
+    def is_done(self) -> bool:
+        return self.created_course and self.shared_code and self.set_debate
+
+
+def first_run_guide(courses) -> FirstRunGuide | None:
+    """The guide from the courses of *My classes* (annotated with `taught`, `student_count`,
+    `assignment_count`), or None once the instructor has gone through it."""
+    taught = [course for course in courses if course.taught]
+    guide = FirstRunGuide(
+        course=taught[-1] if taught else None,
+        created_course=bool(taught),
+        shared_code=any(course.student_count for course in taught),
+        set_debate=any(course.assignment_count for course in taught),
+    )
+    return None if guide.is_done else guide

@@ -10,6 +10,8 @@ app_name = "classroom"
 urlpatterns = [
     # Accounts
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/teach/", accounts.teach_signup, name="teach-signup"),
+    path("accounts/verify/<str:token>/", accounts.verify_email, name="verify-email"),
     path("accounts/timezone/", accounts.set_timezone, name="set-timezone"),
     path("classes/", courses.course_list, name="course-list"),
     path("classes/new/", courses.course_create, name="course-create"),

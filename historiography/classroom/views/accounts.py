@@ -1,4 +1,5 @@
-"""Sign-up with a course join code, and the user's time zone."""
+"""Sign-up: students with a course join code, instructors with a request (“I teach”);
+e-mail verification; the user's time zone."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from .. import services
-from ..forms import SignUpForm, TimezoneForm
+from ..forms import InstructorSignUpForm, SignUpForm, TimezoneForm
 from ..services import ServiceError
 
 
@@ -52,3 +53,37 @@ def set_timezone(request):
         messages.success(request, f"Times are now shown in {form.cleaned_data['timezone']}.")
         return _next_url(request, "historiography:home")
     return render(request, "registration/timezone.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def teach_signup(request):
+    """“I teach”: an instructor request with an inactive account; a link confirms the address."""
+    if request.user.is_authenticated:
+        return redirect("classroom:course-list")
+    form = InstructorSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.instructor_request_create(
+                username=data["username"],
+                password=data["password1"],
+                name=data["name"],
+                institution=data["institution"],
+                email=data["email"],
+                course=data["course"],
+            )
+        except ServiceError as error:
+            form.add_error("email", str(error))
+        else:
+            return render(request, "registration/teach_requested.html", {"email": data["email"]})
+    return render(request, "registration/teach_signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def verify_email(request, token):
+    """The link in the verification e-mail. Using it twice changes nothing."""
+    try:
+        instructor_request = services.instructor_request_verify(token=token)
+    except ServiceError as error:
+        return render(request, "registration/verify_email.html", {"error": str(error)}, status=400)
+    return render(request, "registration/verify_email.html", {"instructor_request": instructor_request})

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import selectors, services
 from ..access import get_course, is_instructor
 from ..forms import CourseForm, JoinForm
 from ..models import Course, Enrollment, Phase, SideAllocation, Submission
@@ -20,14 +20,22 @@ def course_list(request):
     courses = (
         Course.objects.for_user(request.user)
         .annotate(
-            student_count=Count("enrollments", distinct=True), assignment_count=Count("assignments", distinct=True)
+            student_count=Count("enrollments", distinct=True),
+            assignment_count=Count("assignments", distinct=True),
+            taught=selectors.taught_by_subquery(request.user),
         )
         .order_by("-created")
     )
+    can_create = is_instructor(request.user)
     return render(
         request,
         "classroom/course_list.html",
-        {"courses": courses, "can_create": is_instructor(request.user), "join_form": JoinForm()},
+        {
+            "courses": courses,
+            "can_create": can_create,
+            "join_form": JoinForm(),
+            "guide": selectors.first_run_guide(courses) if can_create else None,
+        },
     )
 
 

@@ -1,0 +1,36 @@
+"""Staff approve instructor requests here."""
+
+from django.contrib import admin, messages
+
+from . import services
+from .models import InstructorRequest, InstructorRequestStatus
+
+
+@admin.register(InstructorRequest)
+class InstructorRequestAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution", "email", "course", "email_verified_at", "status", "created"]
+    list_filter = ["status", ("email_verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "institution", "email", "course", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "email_verified_at", "status", "decided_at", "decided_by", "created"]
+    fieldsets = [
+        (None, {"fields": ["name", "email", "institution", "course", "user"]}),
+        ("Decision", {"fields": ["email_verified_at", "status", "decided_at", "decided_by", "created"]}),
+    ]
+    actions = ["approve", "decline"]
+
+    @admin.action(description="Approve: activate the account with the Instructor role, and e-mail them")
+    def approve(self, request, queryset):
+        approved = sum(
+            services.instructor_request_approve(instructor_request=instructor_request, by=request.user)
+            for instructor_request in queryset.filter(status=InstructorRequestStatus.PENDING).select_related("user")
+        )
+        self.message_user(request, f"Approved {approved} request{'s' if approved != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Decline: the account stays inactive")
+    def decline(self, request, queryset):
+        declined = sum(
+            services.instructor_request_decline(instructor_request=instructor_request, by=request.user)
+            for instructor_request in queryset.filter(status=InstructorRequestStatus.PENDING)
+        )
+        self.message_user(request, f"Declined {declined} request{'s' if declined != 1 else ''}.", messages.SUCCESS)
