@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "historiography.classroom.context_processors.notifications",
             ],
         },
     },
@@ -177,6 +178,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # "I teach" requests from these e-mail domains (and their subdomains) are approved as soon as
 # the address is verified; others wait for staff in the admin.
+# The hour (UTC) from which `manage.py send_notifications` sends instructors their daily digest.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 INSTRUCTOR_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env.list("INSTRUCTOR_EMAIL_DOMAINS", default=[])]
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from historiography.classroom import services
 from historiography.classroom.models import Allocation, Submission
+from historiography.classroom.notifications import unsubscribe_token
 from historiography.models import Argument, ArgumentRelation, Historian, Question, Topic, Work
 
 from .chromium import ChromiumTestCase
@@ -254,6 +255,13 @@ class EveryPageInChromium(BrowserTestCase):
             ("student-swap-editor", drafting, f"/assignments/{controversy}/submission/phase-2/", 200),
             ("student-consensus-not-open", drafting, f"/assignments/{controversy}/submission/phase-3/", 200),
             ("student-board-anonymous", drafting, f"/assignments/{controversy}/board/phase-1/", 200),
+            # Onboarding and notifications
+            ("teach-signup", anon, "/accounts/teach/", 200),
+            ("teach-signup-errors", anon, "/accounts/teach/", 200, "main button[type=submit]"),
+            ("verify-email-bad-link", anon, "/accounts/verify/not-a-token/", 400),
+            ("student-notifications", student, "/notifications/", 200),
+            ("instructor-notification-settings", instructor, "/notifications/settings/", 200),
+            ("unsubscribe", anon, f"/notifications/unsubscribe/{unsubscribe_token(self.student.pk, 'due_soon')}/", 200),
             # Admin
             ("admin-login", anon, "/admin/login/", 200),
             ("admin-index", editor, "/admin/", 200),

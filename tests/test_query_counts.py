@@ -144,19 +144,19 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                     response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
 
-    # Each count includes the session and the user (2 queries).
+    # Each count includes the session, the user and the header's unread notifications (3 queries).
     def test_instructor_board(self):
-        self.assert_constant(7, self.instructor, lambda a, n: reverse("classroom:assignment-board", args=[a.pk]))
+        self.assert_constant(8, self.instructor, lambda a, n: reverse("classroom:assignment-board", args=[a.pk]))
 
     def test_course_page_for_its_instructor(self):
-        self.assert_constant(6, self.instructor, lambda a, n: a.course.get_absolute_url())
+        self.assert_constant(7, self.instructor, lambda a, n: a.course.get_absolute_url())
 
     def test_my_assignments(self):
-        self.assert_constant(5, self.student, lambda a, n: reverse("classroom:my-assignments"))
+        self.assert_constant(6, self.student, lambda a, n: reverse("classroom:my-assignments"))
 
     def test_student_assignment_page(self):
         # (+1 since issue 11: the cards' school views' named examples)
-        self.assert_constant(14, self.student, lambda a, n: a.get_absolute_url())
+        self.assert_constant(15, self.student, lambda a, n: a.get_absolute_url())
 
     def test_historian_and_argument_pages(self):
         for size in (2, 12):

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
-from .models import Allocation, Assignment, AssignmentMode, Course, Position, Question
+from .models import Allocation, Assignment, AssignmentMode, Course, NotificationKind, Position, Question
 from .services import ServiceError, course_by_code
 
 
@@ -230,3 +230,21 @@ class InstructorSignUpForm(UserCreationForm):
         field_classes = UserCreationForm.Meta.field_classes
 
     field_order = ["name", "email", "institution", "course", "username", "password1", "password2"]
+
+
+class NotificationSettingsForm(forms.Form):
+    """Two boxes per kind of notification: on the site, by e-mail."""
+
+    def __init__(self, *args, kinds, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        for kind in kinds:
+            on_site, by_email = current.get(kind, (True, True))
+            self.fields[f"{kind}-site"] = forms.BooleanField(required=False, initial=on_site, label="On the site")
+            self.fields[f"{kind}-email"] = forms.BooleanField(required=False, initial=by_email, label="By e-mail")
+
+    def rows(self):
+        return [(NotificationKind(kind).label, self[f"{kind}-site"], self[f"{kind}-email"]) for kind in self.kinds]
+
+    def choices(self) -> dict:
+        return {kind: (self.cleaned_data[f"{kind}-site"], self.cleaned_data[f"{kind}-email"]) for kind in self.kinds}

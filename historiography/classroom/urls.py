@@ -3,7 +3,7 @@ and never served from the page cache."""
 
 from django.urls import path
 
-from .views import accounts, assignments, board, courses, submissions
+from .views import accounts, assignments, board, courses, notifications, submissions
 
 app_name = "classroom"
 
@@ -37,4 +37,10 @@ urlpatterns = [
     path("assignments/<int:pk>/release-feedback/", assignments.feedback_release, name="feedback-release"),
     path("assignments/<int:pk>/grades.csv", board.assignment_grades_csv, name="assignment-grades"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission-detail"),
+    # Notifications
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),
+    path("notifications/read/", notifications.notifications_mark_read, name="notifications-mark-read"),
+    path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
+    path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
 ]
