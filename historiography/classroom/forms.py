@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from . import rubrics
 from .models import Allocation, Assignment, AssignmentMode, Course, NotificationKind, Position, Question
 from .services import ServiceError, course_by_code
 
@@ -248,3 +249,85 @@ class NotificationSettingsForm(forms.Form):
 
     def choices(self) -> dict:
         return {kind: (self.cleaned_data[f"{kind}-site"], self.cleaned_data[f"{kind}-email"]) for kind in self.kinds}
+
+
+class RubricForm(forms.Form):
+    text = forms.CharField(
+        label="Criteria",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "rubric-text"}),
+        help_text="One criterion a line: its name, a colon, then its levels as “name = points” separated by “|”. "
+        "For example: Evidence: Strong = 4 | Adequate = 2 | Missing = 0. Leave empty for no rubric.",
+    )
+
+    def clean_text(self):
+        try:
+            self.criteria = rubrics.parse(self.cleaned_data["text"])
+        except rubrics.RubricTextError as error:
+            raise forms.ValidationError(str(error)) from error
+        return self.cleaned_data["text"]
+
+
+class RubricCopyForm(forms.Form):
+    source = forms.TypedChoiceField(coerce=int, label="Copy the rubric of")
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = {assignment.pk: assignment for assignment in sources}
+        self.fields["source"].choices = [(a.pk, f"{a.course.title}: {a.title}") for a in sources]
+
+    def clean_source(self):
+        return self.sources[self.cleaned_data["source"]]
+
+
+class GradingForm(forms.Form):
+    """Feedback on one submission: a level per rubric criterion (the grade is their sum),
+    or a grade typed in when there is no rubric; a comment on any piece of evidence."""
+
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20_000)
+    grade = forms.CharField(max_length=20, required=False, help_text="e.g. 'B+' or '72'.")
+    release = forms.BooleanField(required=False, label="Return to the student now")
+
+    def __init__(self, *args, criteria=(), citations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria, self.citations = list(criteria), list(citations)
+        if self.criteria:
+            del self.fields["grade"]
+        for criterion in self.criteria:
+            self.fields[f"score-{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.title,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                choices=[
+                    (level.pk, f"{level.title} ({rubrics.points(level.points)})") for level in criterion.levels.all()
+                ],
+            )
+        for citation in self.citations:
+            self.fields[f"evidence-{citation.pk}"] = forms.CharField(
+                label=f"Your comment on {citation.argument.speaker.name}'s argument",
+                required=False,
+                max_length=5_000,
+                # Beside its evidence on the page, outside the <form> element, yet part of it.
+                widget=forms.Textarea(attrs={"rows": 2, "form": "grading-form"}),
+            )
+
+    def score_fields(self):
+        return [self[f"score-{criterion.pk}"] for criterion in self.criteria]
+
+    def evidence_field(self, citation):
+        return self[f"evidence-{citation.pk}"]
+
+    def scores(self) -> dict:
+        """{criterion id: Level} for the criteria scored."""
+        chosen = {}
+        for criterion in self.criteria:
+            level_id = self.cleaned_data.get(f"score-{criterion.pk}")
+            if level_id is not None:
+                chosen[criterion.pk] = next(level for level in criterion.levels.all() if level.pk == level_id)
+        return chosen
+
+    def evidence_comments(self) -> dict:
+        return {citation.pk: self.cleaned_data[f"evidence-{citation.pk}"] for citation in self.citations}

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Prefetch
 
 from . import services
-from .models import Assignment, Citation, Course, Enrollment, Phase, SideAllocation, Submission
+from .models import Assignment, Citation, Course, Criterion, Enrollment, Phase, SideAllocation, Submission
 
 
 def phase_rows(assignment, now, submissions=None):
@@ -223,3 +223,32 @@ def first_run_guide(courses) -> FirstRunGuide | None:
         set_debate=any(course.assignment_count for course in taught),
     )
     return None if guide.is_done else guide
+
+
+def rubric_criteria(assignment_id) -> list:
+    """The criteria of an assignment's rubric, with their levels (2 queries; none: [])."""
+    return list(Criterion.objects.filter(rubric__assignment_id=assignment_id).prefetch_related("levels"))
+
+
+def feedback_scores(feedback) -> dict:
+    """{criterion id: CriterionScore, with its level}."""
+    return {score.criterion_id: score for score in feedback.scores.select_related("level")}
+
+
+def next_submission(submission):
+    """The id of the submitted work after this one in the assignment's phase, in board
+    order (side, then group, then student), or None at the end: *Next submission* while
+    grading. One query of ids, whatever the class size."""
+    ids = list(
+        Submission.objects.filter(
+            assignment_id=submission.assignment_id,
+            phase=submission.phase,
+            status=services.SubmissionStatus.SUBMITTED,
+        )
+        .order_by("position__order", "group__number", "student__username", "pk")
+        .values_list("pk", flat=True)
+    )
+    if submission.pk not in ids:
+        return ids[0] if ids else None
+    index = ids.index(submission.pk)
+    return ids[index + 1] if index + 1 < len(ids) else None

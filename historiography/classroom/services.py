@@ -20,18 +20,23 @@ from django.utils import timezone
 from historiography.models import Argument, Position, Status
 from historiography.services import ServiceError
 
-from . import emails
+from . import emails, rubrics
 from .models import (
     Assignment,
     AssignmentMode,
     Citation,
     Course,
+    Criterion,
+    CriterionScore,
     DebateGroup,
     Enrollment,
+    EvidenceComment,
     Feedback,
     InstructorRequest,
     InstructorRequestStatus,
+    Level,
     Phase,
+    Rubric,
     SideAllocation,
     Submission,
     SubmissionStatus,
@@ -567,3 +572,90 @@ def instructor_request_decline(*, instructor_request, by, now: datetime | None =
     instructor_request.decided_by = by
     instructor_request.save(update_fields=["status", "decided_at", "decided_by"])
     return True
+
+
+# --- Rubrics and grading -----------------------------------------------------------------
+
+
+def rubric_locked(assignment: Assignment) -> bool:
+    """Whether a submission has been scored with the assignment's rubric, which fixes it."""
+    return CriterionScore.objects.filter(criterion__rubric__assignment=assignment).exists()
+
+
+def _check_rubric_changeable(assignment: Assignment) -> None:
+    if rubric_locked(assignment):
+        raise ServiceError("Submissions have been scored with this rubric, so it can no longer change.")
+
+
+@transaction.atomic
+def rubric_set(*, assignment: Assignment, criteria: list) -> Rubric | None:
+    """Replaces the assignment's rubric with `criteria` (rubrics.CriterionSpec); none
+    removes it. Refused once any submission is scored with it."""
+    _check_rubric_changeable(assignment)
+    Rubric.objects.filter(assignment=assignment).delete()
+    if not criteria:
+        return None
+    rubric = Rubric.objects.create(assignment=assignment)
+    for order, spec in enumerate(criteria):
+        criterion = Criterion.objects.create(rubric=rubric, title=spec.title, order=order)
+        Level.objects.bulk_create(
+            Level(criterion=criterion, title=title, points=points, order=index)
+            for index, (title, points) in enumerate(spec.levels)
+        )
+    return rubric
+
+
+def rubric_copy(*, source: Assignment, target: Assignment) -> Rubric | None:
+    """Gives `target` a copy of `source`'s rubric (the caller checks the instructor teaches both)."""
+    criteria = Criterion.objects.filter(rubric__assignment=source).prefetch_related("levels")
+    if not criteria:
+        raise ServiceError("That assignment has no rubric to copy.")
+    specs = [
+        rubrics.CriterionSpec(c.title, [(level.title, level.points) for level in c.levels.all()]) for c in criteria
+    ]
+    return rubric_set(assignment=target, criteria=specs)
+
+
+@transaction.atomic
+def feedback_grade(
+    *,
+    submission: Submission,
+    author,
+    comment: str,
+    release: bool,
+    grade: str = "",
+    scores: dict | None = None,
+    evidence_comments: dict | None = None,
+) -> Feedback:
+    """Saves feedback with the rubric's scores and comments on particular evidence. With a
+    rubric, the grade is the scores added up ("7/8") and every criterion must be scored
+    before the feedback is returned; `scores` maps a criterion's id to the chosen Level,
+    `evidence_comments` a citation's id to the comment (empty removes it)."""
+    criteria = list(Criterion.objects.filter(rubric__assignment_id=submission.assignment_id).prefetch_related("levels"))
+    scores = scores or {}
+    if criteria:
+        by_id = {criterion.pk: criterion for criterion in criteria}
+        if any(pk not in by_id or level.criterion_id != pk for pk, level in scores.items()):
+            raise ServiceError("A score was given for a criterion that is not in this assignment's rubric.")
+        if release and len(scores) < len(criteria):
+            missing = [c.title for c in criteria if c.pk not in scores]
+            raise ServiceError("Score every criterion before returning the feedback: " + ", ".join(missing) + ".")
+        grade = rubrics.grade(scores.values(), criteria) if len(scores) == len(criteria) else ""
+    feedback = feedback_save(submission=submission, author=author, comment=comment, grade=grade, release=release)
+    if criteria:
+        feedback.scores.exclude(criterion_id__in=list(scores)).delete()
+        for criterion_id, level in scores.items():
+            CriterionScore.objects.update_or_create(
+                feedback=feedback, criterion_id=criterion_id, defaults={"level": level}
+            )
+    citations = set(submission.citations.values_list("pk", flat=True))
+    for citation_id, body in (evidence_comments or {}).items():
+        if citation_id not in citations:
+            raise ServiceError("A comment was given on evidence this submission does not cite.")
+        if body.strip():
+            EvidenceComment.objects.update_or_create(
+                citation_id=citation_id, defaults={"body": body.strip(), "author": author}
+            )
+        else:
+            EvidenceComment.objects.filter(citation_id=citation_id).delete()
+    return feedback

@@ -3,7 +3,7 @@ and never served from the page cache."""
 
 from django.urls import path
 
-from .views import accounts, assignments, board, courses, notifications, submissions
+from .views import accounts, assignments, board, courses, grading, notifications, submissions
 
 app_name = "classroom"
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("assignments/<int:pk>/groups/", assignments.assignment_groups, name="assignment-groups"),
     path("assignments/<int:pk>/end-phase/", assignments.assignment_end_phase, name="assignment-end-phase"),
     path("assignments/<int:pk>/release-feedback/", assignments.feedback_release, name="feedback-release"),
+    path("assignments/<int:pk>/rubric/", grading.assignment_rubric, name="assignment-rubric"),
     path("assignments/<int:pk>/grades.csv", board.assignment_grades_csv, name="assignment-grades"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission-detail"),
     # Notifications

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from historiography.models import Argument
 
-from .. import selectors, services
+from .. import rubrics, selectors, services
 from ..access import get_assignment, get_phase, get_submission
-from ..forms import FeedbackForm, SubmissionForm
+from ..forms import GradingForm, SubmissionForm
 from ..models import Phase
 from ..services import ServiceError
 
@@ -122,35 +122,88 @@ def _editor_context(request, assignment, submission, form, read_only, conflict=F
 
 @login_required
 def submission_detail(request, pk):
-    """One submission: the instructor reads and gives feedback; the authors read it back."""
+    """One submission: the instructor grades it (by the rubric's criteria when the
+    assignment has one, with comments on particular evidence) and goes on to the next;
+    the authors read it back."""
     submission = get_submission(request.user, pk)
-    citations = submission.citations.select_related(
-        "argument__historian", "argument__school", "argument__position", "argument__work"
+    citations = list(
+        submission.citations.select_related(
+            "argument__historian", "argument__school", "argument__position", "argument__work", "instructor_comment"
+        )
     )
     feedback = getattr(submission, "feedback", None) if hasattr(submission, "feedback") else None
-    form = None
+    criteria = selectors.rubric_criteria(submission.assignment_id)
+    scores = selectors.feedback_scores(feedback) if feedback and criteria else {}
+    form = next_pk = None
     if submission.user_teaches:
-        initial = (
-            {"comment": feedback.comment, "grade": feedback.grade, "release": feedback.is_returned} if feedback else {}
+        form = GradingForm(
+            request.POST or None,
+            criteria=criteria,
+            citations=citations,
+            initial=_grading_initial(feedback, scores, citations),
         )
-        form = FeedbackForm(request.POST or None, initial=initial)
+        next_pk = selectors.next_submission(submission)
         if request.method == "POST" and form.is_valid():
-            services.feedback_save(submission=submission, author=request.user, **form.cleaned_data)
-            messages.success(
-                request, "Feedback returned." if form.cleaned_data["release"] else "Feedback saved and held."
-            )
-            return redirect(submission)
+            try:
+                services.feedback_grade(
+                    submission=submission,
+                    author=request.user,
+                    comment=form.cleaned_data["comment"],
+                    grade=form.cleaned_data.get("grade", ""),
+                    release=form.cleaned_data["release"],
+                    scores=form.scores(),
+                    evidence_comments=form.evidence_comments(),
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, "Feedback returned." if form.cleaned_data["release"] else "Feedback saved and held."
+                )
+                if "save_next" in request.POST and next_pk:
+                    return redirect("classroom:submission-detail", pk=next_pk)
+                return redirect(submission)
     elif request.method == "POST":
         raise PermissionDenied("Only instructors give feedback.")
+    returned = bool(feedback and feedback.is_returned)
     return render(
         request,
         "classroom/submission_detail.html",
         {
             "submission": submission,
             "citations": citations,
+            "citation_rows": [
+                (
+                    citation,
+                    form[f"evidence-{citation.pk}"] if form else None,
+                    _instructor_comment(citation) if (submission.user_teaches or returned) else None,
+                )
+                for citation in citations
+            ],
             "feedback": feedback,
             "form": form,
             "phase_label": Phase(submission.phase).label,
             "group_members": selectors.group_members(submission),
+            "criteria": criteria,
+            "score_rows": [(c, scores.get(c.pk)) for c in criteria] if (submission.user_teaches or returned) else [],
+            "rubric_maximum": rubrics.points(rubrics.maximum(criteria)) if criteria else None,
+            "next_submission": next_pk,
         },
     )
+
+
+def _grading_initial(feedback, scores, citations) -> dict:
+    if feedback is None:
+        return {}
+    initial = {"comment": feedback.comment, "grade": feedback.grade, "release": feedback.is_returned}
+    initial.update({f"score-{criterion_id}": score.level_id for criterion_id, score in scores.items()})
+    for citation in citations:
+        comment = _instructor_comment(citation)
+        if comment:
+            initial[f"evidence-{citation.pk}"] = comment.body
+    return initial
+
+
+def _instructor_comment(citation):
+    """The instructor's comment on the citation (joined by the query), or None."""
+    return getattr(citation, "instructor_comment", None) if hasattr(citation, "instructor_comment") else None
