@@ -28,6 +28,7 @@ run: data
 data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_scholarship fixtures/stalinism.json
+	$(PY) manage.py loaddata fixtures/redirects.json
 	$(PY) manage.py load_demo
 
 ## The whole test suite (SQLite unless DATABASE_URL is set).

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Old addresses of renamed or merged pages answer with a redirect (fixtures/redirects.json).
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "django.contrib.postgres",
     "django_filters",
     "taggit",
@@ -41,6 +44,8 @@ INSTALLED_APPS = [
     "historiography",
     "historiography.classroom",
 ]
+
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -58,6 +63,8 @@ MIDDLEWARE = [
     "historiography.middleware.AllowedMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "historiography.classroom.middleware.TimezoneMiddleware",
+    # A 404 whose path an editor renamed becomes a 301 to the new page.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
