@@ -211,6 +211,11 @@ def estimate_chart(estimates) -> EstimateChart | None:
         group.ticks = [Tick(LABEL_WIDTH + PLOT_WIDTH * i / 4, figure(top * i // 4)) for i in range(5)]
         groups.append(group)
         y += GROUP_GAP
+    # Widen the chart when a bar's figures and basis would run past its right edge (under
+    # 6.6px a character in the 11px text): a long basis name is data, not a fixed width.
+    ends = [bar.value_x + 6.6 * len(f"{bar.value_label} · {bar.basis}") for g in groups for bar in g.bars]
+    ends += [band.value_x + 6.6 * len(band.value_label) for g in groups for band in g.bands]
+    chart_width = max(chart_width, math.ceil(max(ends, default=0)) + 4)
     bars = [e for e in estimates if not e.is_consensus]
     return EstimateChart(groups=groups, width=chart_width, height=int(y), legend=legend(bars))
 

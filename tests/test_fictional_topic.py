@@ -178,6 +178,9 @@ class FictionalTopicTests(TwoTopicsTestCase):
 
     def test_an_estimates_only_question_says_so(self):
         response = self.client.get("/questions/velorian-emigration/")
+        chart = response.context["chart"]
+        for bar in [bar for group in chart.groups for bar in group.bars]:  # no text runs off the chart
+            self.assertLessEqual(bar.value_x + 6.6 * len(f"{bar.value_label} · {bar.basis}"), chart.width)
         self.assertNotContains(response, "0 arguments")
         self.assertNotContains(response, "Group by school")
         self.assertNotContains(response, 'legend-hatched">Pre-archival')
