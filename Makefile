@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve data test check clean bench loadtest
+.PHONY: install run serve data test check lint format clean bench loadtest
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,7 +37,18 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
-check: install
+## Ruff (lint and format) and djhtml (template indentation): check, or rewrite.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check $$(find templates -name '*.html')
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djhtml $$(find templates -name '*.html')
+
+check: install lint
 	$(PY) manage.py check
 	python3 ../shared/tools/verify_quotes.py fixtures/*.json --field words --field passage
 
