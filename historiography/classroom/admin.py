@@ -19,6 +19,11 @@ class InstructorRequestAdmin(admin.ModelAdmin):
     ]
     actions = ["approve", "decline"]
 
+    def has_add_permission(self, request):
+        # A request comes with its account, made by “I teach”; staff create instructors with
+        # `manage.py create_instructor` or in Users.
+        return False
+
     @admin.action(description="Approve: activate the account with the Instructor role, and e-mail them")
     def approve(self, request, queryset):
         approved = sum(

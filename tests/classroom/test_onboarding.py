@@ -159,6 +159,9 @@ class ApprovalTests(BaseTestCase):
         self.client.logout()
         self.assertTrue(logs_in(self.client, "ada", "a long unusual password 77"))
 
+    def test_requests_are_not_added_by_hand(self):
+        self.assertEqual(self.client.get(reverse("admin:classroom_instructorrequest_add")).status_code, 403)
+
     def test_decline_leaves_the_account_inactive(self):
         url = reverse("admin:classroom_instructorrequest_changelist")
         self.client.post(url, {"action": "decline", "_selected_action": [self.request.pk]})
