@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from . import services
+from . import onboarding
 from .models import InstructorRequest, InstructorRequestStatus
 
 
@@ -27,7 +27,7 @@ class InstructorRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Approve: activate the account with the Instructor role, and e-mail them")
     def approve(self, request, queryset):
         approved = sum(
-            services.instructor_request_approve(instructor_request=instructor_request, by=request.user)
+            onboarding.instructor_request_approve(instructor_request=instructor_request, by=request.user)
             for instructor_request in queryset.filter(status=InstructorRequestStatus.PENDING).select_related("user")
         )
         self.message_user(request, f"Approved {approved} request{'s' if approved != 1 else ''}.", messages.SUCCESS)
@@ -35,7 +35,7 @@ class InstructorRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Decline: the account stays inactive")
     def decline(self, request, queryset):
         declined = sum(
-            services.instructor_request_decline(instructor_request=instructor_request, by=request.user)
+            onboarding.instructor_request_decline(instructor_request=instructor_request, by=request.user)
             for instructor_request in queryset.filter(status=InstructorRequestStatus.PENDING)
         )
         self.message_user(request, f"Declined {declined} request{'s' if declined != 1 else ''}.", messages.SUCCESS)

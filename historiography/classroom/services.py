@@ -9,18 +9,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-from django.contrib.auth.models import Group, User
-from django.core import signing
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from historiography.models import Argument, Position, Status
 from historiography.services import ServiceError
 
-from . import emails, rubrics
+from . import rubrics
 from .models import (
     Assignment,
     AssignmentMode,
@@ -32,8 +29,6 @@ from .models import (
     Enrollment,
     EvidenceComment,
     Feedback,
-    InstructorRequest,
-    InstructorRequestStatus,
     Level,
     Phase,
     Rubric,
@@ -471,107 +466,6 @@ def feedback_save(*, submission: Submission, author, comment: str, grade: str, r
         feedback.returned_at = None
     feedback.save()
     return feedback
-
-
-# --- Instructor onboarding -------------------------------------------------------------
-
-
-def email_domain_auto_approved(email: str) -> bool:
-    """Whether `email` is at a domain (or a subdomain of one) in `INSTRUCTOR_EMAIL_DOMAINS`."""
-    domain = email.rpartition("@")[2].lower()
-    return any(domain == allowed or domain.endswith("." + allowed) for allowed in settings.INSTRUCTOR_EMAIL_DOMAINS)
-
-
-@transaction.atomic
-def instructor_request_create(*, username: str, password: str, name: str, institution: str, email: str, course: str):
-    """An inactive account and its instructor request; the verification e-mail is sent once
-    the transaction commits. Refuses an address that already has an account."""
-    email = User.objects.normalize_email(email)
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError("An account with this e-mail address exists already: log in, or reset its password.")
-    first_name, _, last_name = name.strip().partition(" ")
-    user = User(username=username, email=email, first_name=first_name[:150], last_name=last_name[:150], is_active=False)
-    user.set_password(password)
-    user.save()
-    instructor_request = InstructorRequest.objects.create(
-        user=user, name=name, institution=institution, email=email, course=course
-    )
-    transaction.on_commit(lambda: _send_verification(instructor_request))
-    return instructor_request
-
-
-def _send_verification(instructor_request) -> None:
-    token = emails.verification_token(instructor_request.user, instructor_request.email)
-    emails.send(
-        to=instructor_request.email,
-        name="verify_email",
-        context={
-            "name": instructor_request.name,
-            "institution": instructor_request.institution,
-            "verify_path": reverse("classroom:verify-email", args=[token]),
-            "auto_approve": email_domain_auto_approved(instructor_request.email),
-        },
-    )
-
-
-@transaction.atomic
-def instructor_request_verify(*, token: str, now: datetime | None = None):
-    """Marks the request's address verified (a second use changes nothing) and, for an
-    allowed domain, approves it. Raises ServiceError for a bad, expired or stale token."""
-    try:
-        value = emails.read_verification_token(token)
-    except signing.SignatureExpired as error:
-        raise ServiceError("This link has expired: links work for three days. Sign up again.") from error
-    except signing.BadSignature as error:
-        raise ServiceError("This link is not valid. Copy the whole link from the e-mail.") from error
-    instructor_request = (
-        InstructorRequest.objects.select_for_update()
-        .select_related("user")
-        .filter(user_id=value["user"], email__iexact=value["email"])
-        .first()
-    )
-    if instructor_request is None:
-        raise ServiceError("This link is not valid any more: the request it confirms no longer exists.")
-    if instructor_request.email_verified_at is None:
-        instructor_request.email_verified_at = now or timezone.now()
-        instructor_request.save(update_fields=["email_verified_at"])
-    if instructor_request.status == InstructorRequestStatus.PENDING and email_domain_auto_approved(
-        instructor_request.email
-    ):
-        instructor_request_approve(instructor_request=instructor_request, by=None, now=now)
-    return instructor_request
-
-
-@transaction.atomic
-def instructor_request_approve(*, instructor_request, by, now: datetime | None = None) -> bool:
-    """Activates the account with the Instructor role and tells them by e-mail. Returns
-    False (and does nothing) when the request was already decided."""
-    if instructor_request.status != InstructorRequestStatus.PENDING:
-        return False
-    instructor_request.status = InstructorRequestStatus.APPROVED
-    instructor_request.decided_at = now or timezone.now()
-    instructor_request.decided_by = by
-    instructor_request.save(update_fields=["status", "decided_at", "decided_by"])
-    user = instructor_request.user
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    user_add_role(user=user, role=INSTRUCTOR)
-    context = {"name": instructor_request.name, "username": user.username, "login_path": reverse("login")}
-    transaction.on_commit(lambda: emails.send(to=instructor_request.email, name="instructor_approved", context=context))
-    return True
-
-
-@transaction.atomic
-def instructor_request_decline(*, instructor_request, by, now: datetime | None = None) -> bool:
-    """Declines a pending request; the account stays inactive. No e-mail: staff write
-    themselves when a word of explanation is due."""
-    if instructor_request.status != InstructorRequestStatus.PENDING:
-        return False
-    instructor_request.status = InstructorRequestStatus.DECLINED
-    instructor_request.decided_at = now or timezone.now()
-    instructor_request.decided_by = by
-    instructor_request.save(update_fields=["status", "decided_at", "decided_by"])
-    return True
 
 
 # --- Rubrics and grading -----------------------------------------------------------------

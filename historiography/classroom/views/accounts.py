@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .. import services
+from .. import onboarding, services
 from ..forms import InstructorSignUpForm, SignUpForm, TimezoneForm
 from ..services import ServiceError
 
@@ -64,7 +64,7 @@ def teach_signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.instructor_request_create(
+            onboarding.instructor_request_create(
                 username=data["username"],
                 password=data["password1"],
                 name=data["name"],
@@ -83,7 +83,7 @@ def teach_signup(request):
 def verify_email(request, token):
     """The link in the verification e-mail. Using it twice changes nothing."""
     try:
-        instructor_request = services.instructor_request_verify(token=token)
+        instructor_request = onboarding.instructor_request_verify(token=token)
     except ServiceError as error:
         return render(request, "registration/verify_email.html", {"error": str(error)}, status=400)
     return render(request, "registration/verify_email.html", {"instructor_request": instructor_request})
