@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "historiography.classroom.context_processors.notifications",
             ],
+            # `date` and `time` filters that never overflow on the year 9999 (see the module).
+            "builtins": ["historiography.templatetags.dates"],
         },
     },
 ]

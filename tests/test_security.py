@@ -21,7 +21,7 @@ from historiography.classroom import services
 from historiography.classroom.models import Allocation
 
 from .base import BaseTestCase
-from .factories import ArgumentFactory, HistorianFactory, WorkFactory, make_question
+from .factories import ArgumentFactory, HistorianFactory, WorkFactory, make_class, make_question
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -344,3 +344,13 @@ class MethodTests(BaseTestCase):
         response = self.client.options(reverse("api:topic-list"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["name"], "Topic List")
+
+
+class StudentDataExportTests(BaseTestCase):
+    def test_the_grades_csv_is_private_and_not_stored(self):
+        self.instructor.groups.add(Group.objects.get(name="Instructor"))
+        assignment, _, _ = make_class(self.instructor, 2, slug="csv", due_at=timezone.now() + timedelta(days=1))
+        self.client.force_login(self.instructor)
+        response = self.client.get(reverse("classroom:assignment-grades", args=[assignment.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertLessEqual({"private", "no-store"}, {part.strip() for part in response["Cache-Control"].split(",")})

@@ -6,6 +6,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from . import rubrics
 from .models import Allocation, Assignment, AssignmentMode, Course, NotificationKind, Position, Question
@@ -68,12 +69,41 @@ class QuestionChoiceForm(forms.Form):
         return self.questions[self.cleaned_data["question"]]
 
 
+class DateTimeField(forms.DateTimeField):
+    """Shows a stored time in the user's zone, or as stored (UTC) where that zone's clock
+    would pass the year 9999: a deadline saved before dates were bounded stays editable."""
+
+    def prepare_value(self, value):
+        try:
+            return super().prepare_value(value)
+        except OverflowError:
+            return value
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id too large for a database integer as no choice: Django checks each id
+    alone (which copes) and then all together with `pk__in`, which SQLite could not take
+    (an OverflowError, a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if str(pk).strip().isdigit() and int(str(pk).strip()) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class AssignmentForm(forms.ModelForm):
     """Step 2: the question is chosen (a hidden field); its positions are the sides that
     can be in play, and only they are offered or accepted."""
 
     class Meta:
         model = Assignment
+        field_classes = {
+            **{name: DateTimeField for name in ["opens_at", "due_at", "swap_due_at", "consensus_due_at"]},
+            "positions": ModelMultipleChoiceField,
+        }
         fields = [
             "title",
             "question",
@@ -105,7 +135,9 @@ class AssignmentForm(forms.ModelForm):
         help_texts = {
             "opens_at": "In your time zone.",
             "due_at": "In your time zone. In a controversy: the end of phase 1, when students swap sides.",
-            "swap_due_at": "Controversy only, in your time zone: the end of phase 2, when groups start their consensus.",
+            "swap_due_at": (
+                "Controversy only, in your time zone: the end of phase 2, when groups start their consensus."
+            ),
             "consensus_due_at": "Controversy only, in your time zone: the end of phase 3.",
         }
 
@@ -195,6 +227,16 @@ class SubmissionForm(forms.Form):
 
     def removed(self):
         return {c.pk for c in self.citations if self.cleaned_data[f"remove_{c.pk}"]}
+
+
+def whole_number(value) -> int | None:
+    """A hidden or per-row field's value as the id or number it should be, or None: ASCII
+    digits only ("²" passes str.isdigit() but not int()) and within a database integer, as a
+    hand-made request can send anything."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and int(value) < 2**31:
+        return int(value)
+    return None
 
 
 class GroupSizeForm(forms.Form):

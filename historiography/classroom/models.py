@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from historiography.models import Argument, Position, Question
+from historiography.validators import validate_plausible_datetime
 
 
 def new_join_code():
@@ -119,8 +120,8 @@ class Assignment(models.Model):
     title = models.CharField(max_length=200)
     instructions = models.TextField(blank=True)
     evidence_minimum = models.PositiveSmallIntegerField(default=3, help_text="Cited arguments needed to submit.")
-    opens_at = models.DateTimeField()
-    due_at = models.DateTimeField()
+    opens_at = models.DateTimeField(validators=[validate_plausible_datetime])
+    due_at = models.DateTimeField(validators=[validate_plausible_datetime])
     accept_late = models.BooleanField(default=False, help_text="Accept submissions after the deadline, marked late.")
     allocation = models.CharField(max_length=20, choices=Allocation.choices, default=Allocation.BALANCED)
     side_cap = models.PositiveSmallIntegerField(
@@ -128,10 +129,16 @@ class Assignment(models.Model):
     )
     mode = models.CharField(max_length=20, choices=AssignmentMode.choices, default=AssignmentMode.DEBATE)
     swap_due_at = models.DateTimeField(
-        null=True, blank=True, help_text="Controversy only: the deadline of phase 2, arguing the other side."
+        null=True,
+        blank=True,
+        validators=[validate_plausible_datetime],
+        help_text="Controversy only: the deadline of phase 2, arguing the other side.",
     )
     consensus_due_at = models.DateTimeField(
-        null=True, blank=True, help_text="Controversy only: the deadline of phase 3, the joint consensus."
+        null=True,
+        blank=True,
+        validators=[validate_plausible_datetime],
+        help_text="Controversy only: the deadline of phase 3, the joint consensus.",
     )
     peer_visibility = models.CharField(
         max_length=20,

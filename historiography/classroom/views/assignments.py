@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from historiography.models import Argument
 
 from .. import access, selectors, services
 from ..access import get_assignment, get_course
-from ..forms import AssignmentForm, GroupSizeForm, QuestionChoiceForm
+from ..forms import AssignmentForm, GroupSizeForm, QuestionChoiceForm, whole_number
 from ..models import Enrollment, Phase, SideAllocation, Submission
 from ..services import ServiceError
 
@@ -48,6 +48,7 @@ def _chosen_in_query(request):
     return {}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assignment_create(request, pk):
     course = get_course(request.user, pk, teaching=True)
@@ -69,6 +70,7 @@ def assignment_create(request, pk):
     return _assignment_form_page(request, course, form)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assignment_edit(request, pk):
     assignment = get_assignment(request.user, pk, teaching=True)
@@ -85,6 +87,7 @@ def assignment_edit(request, pk):
     return _assignment_form_page(request, assignment.course, form, assignment)
 
 
+@require_safe
 @login_required
 def my_assignments(request):
     """The student's assignments, grouped: due soon, upcoming, overdue, submitted, graded."""
@@ -97,6 +100,7 @@ def my_assignments(request):
     )
 
 
+@require_safe
 @login_required
 def assignment_detail(request, pk):
     assignment = get_assignment(request.user, pk)
@@ -195,6 +199,7 @@ def _assignment_student_view(request, assignment):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assignment_allocate(request, pk):
     """By hand, or balanced at random; asks for confirmation when submissions would move."""
@@ -209,9 +214,9 @@ def assignment_allocate(request, pk):
         else:
             sides = {}
             for student in students:
-                chosen = request.POST.get(f"side_{student.pk}")
-                if chosen and chosen.isdigit() and int(chosen) in by_pk:
-                    sides[student] = by_pk[int(chosen)]
+                chosen = whole_number(request.POST.get(f"side_{student.pk}"))
+                if chosen in by_pk:
+                    sides[student] = by_pk[chosen]
         impact = services.allocation_impact(assignment=assignment, sides=sides)
         if impact.moved_submissions and request.POST.get("confirm") != "yes":
             return render(
@@ -240,11 +245,8 @@ def side_choose(request, pk):
     assignment = get_assignment(request.user, pk)
     if assignment.user_teaches:
         raise PermissionDenied("Instructors allocate sides; they do not choose one.")
-    position = (
-        assignment.positions.filter(pk=request.POST.get("position") or 0).first()
-        if (request.POST.get("position") or "").isdigit()
-        else None
-    )
+    position_id = whole_number(request.POST.get("position"))
+    position = assignment.positions.filter(pk=position_id).first() if position_id else None
     if position is None:
         messages.error(request, "Choose one of the sides in play.")
     else:
@@ -257,6 +259,7 @@ def side_choose(request, pk):
     return redirect(assignment)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assignment_groups(request, pk):
     """Form consensus groups across the sides automatically, or by hand."""
@@ -276,9 +279,9 @@ def assignment_groups(request, pk):
                 numbers = {}
                 for allocation in allocations:
                     value = request.POST.get(f"group_{allocation.student_id}", "").strip()
-                    if value and not value.isdigit():
+                    if value and whole_number(value) is None:
                         raise ServiceError(f"“{value}” is not a group number: use whole numbers, or leave it empty.")
-                    numbers[allocation.student_id] = int(value) if value else None
+                    numbers[allocation.student_id] = whole_number(value)
                 count = services.groups_set(assignment=assignment, numbers=numbers)
         except ServiceError as error:
             messages.error(request, str(error))

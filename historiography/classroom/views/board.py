@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from .. import selectors
 from ..access import check_board, get_assignment, get_phase
 from ..models import Phase
 
 
+@require_safe
 @login_required
 def assignment_board(request, pk, phase=Phase.ARGUE):
     assignment = get_assignment(request.user, pk)
@@ -57,6 +59,7 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
     )
 
 
+@require_safe
 @login_required
 def assignment_grades_csv(request, pk):
     assignment = get_assignment(request.user, pk, teaching=True)

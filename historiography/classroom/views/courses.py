@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import selectors, services
 from ..access import get_course, is_instructor
-from ..forms import CourseForm, JoinForm
+from ..forms import CourseForm, JoinForm, whole_number
 from ..models import Course, Enrollment, Phase, SideAllocation, Submission
 from ..services import ServiceError
 
 
+@require_safe
 @login_required
 def course_list(request):
     courses = (
@@ -39,6 +41,7 @@ def course_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def course_create(request):
     if not is_instructor(request.user):
@@ -51,6 +54,7 @@ def course_create(request):
     return render(request, "classroom/course_form.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def course_join(request):
     form = JoinForm(request.POST or None)
@@ -65,6 +69,7 @@ def course_join(request):
     return render(request, "classroom/course_join.html", {"form": form})
 
 
+@require_safe
 @login_required
 def course_detail(request, pk):
     course = get_course(request.user, pk)
@@ -100,19 +105,24 @@ def course_update(request, pk):
             "Joining is open." if course.joining_open else "Joining is closed: the code no longer admits anyone.",
         )
     elif action == "remove":
+        student_id = whole_number(request.POST.get("student"))
+        if student_id is None:
+            raise Http404("No such student in this course.")
         enrollment = get_object_or_404(
-            Enrollment.objects.select_related("student"), course=course, student_id=request.POST.get("student")
+            Enrollment.objects.select_related("student"), course=course, student_id=student_id
         )
         services.course_remove_student(course=course, student=enrollment.student)
         messages.success(
             request,
-            f"{enrollment.student.get_full_name() or enrollment.student.username} was removed from the course. Their submissions are kept.",
+            f"{enrollment.student.get_full_name() or enrollment.student.username} was removed from the course. "
+            "Their submissions are kept.",
         )
     else:
         messages.error(request, "Unknown action.")
     return redirect(course)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def course_student(request, pk, student_pk):
     """Everything one student did in the course, for its instructors: sides, groups, each
@@ -124,7 +134,8 @@ def course_student(request, pk, student_pk):
         released = services.feedback_release(course=course, student=student)
         messages.success(
             request,
-            f"Returned {released} held feedback{'s' if released != 1 else ''} to {student.get_full_name() or student.username}."
+            f"Returned {released} held feedback{'s' if released != 1 else ''} "
+            f"to {student.get_full_name() or student.username}."
             if released
             else "No feedback was held for this student.",
         )

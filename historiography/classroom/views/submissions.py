@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from historiography.models import Argument
 
 from .. import rubrics, selectors, services
 from ..access import get_assignment, get_phase, get_submission
-from ..forms import GradingForm, SubmissionForm
+from ..forms import GradingForm, SubmissionForm, whole_number
 from ..models import Phase
 from ..services import ServiceError
 
@@ -27,8 +27,8 @@ def _student_assignment(request, pk):
 @require_POST
 def evidence_add(request, pk):
     assignment = _student_assignment(request, pk)
-    phase = request.POST.get("phase", "1")
-    phase = int(phase) if phase.isdigit() and int(phase) in assignment.phases else Phase.ARGUE
+    phase = whole_number(request.POST.get("phase"))
+    phase = phase if phase in assignment.phases else Phase.ARGUE
     argument = (
         Argument.objects.published().filter(slug=request.POST.get("argument", "")).select_related("position").first()
     )
@@ -46,6 +46,7 @@ def evidence_add(request, pk):
     return redirect(f"{assignment.get_absolute_url()}#argument-{argument.slug if argument else ''}")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def submission_edit(request, pk, phase=Phase.ARGUE):
     assignment = _student_assignment(request, pk)
@@ -120,6 +121,7 @@ def _editor_context(request, assignment, submission, form, read_only, conflict=F
     }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def submission_detail(request, pk):
     """One submission: the instructor grades it (by the rubric's criteria when the
