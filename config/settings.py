@@ -197,7 +197,7 @@ TAGGIT_CASE_INSENSITIVE = True
 # no credentials are checked (nor login attempts counted) and a logged-in visitor costs
 # no extra queries.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "historiography.api.APISchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -8,3 +8,6 @@ urlpatterns = [
     path("", include("historiography.classroom.urls")),
     path("", include("historiography.urls")),
 ]
+
+# JSON under /api/, the site's page elsewhere.
+handler404 = "historiography.api.page_not_found"

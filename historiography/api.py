@@ -8,6 +8,9 @@ rows, so each viewset's queryset carries its joins; tests/test_api.py pins the c
 
 import django_filters
 from django import forms
+from django.http import JsonResponse
+from django.views import defaults
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -247,6 +250,47 @@ class EstimateSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(obj.question.get_absolute_url())
 
 
+# --- The schema ------------------------------------------------------------------------
+
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+class NotFoundSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+FILTER_ERRORS = {
+    "type": "object",
+    "description": "Each filter with a bad value, and why.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+
+class APISchema(AutoSchema):
+    """Each operation with the errors it answers, so generated clients expect them: 404 for
+    an unknown slug or id or a page past the last, 400 for a bad filter value."""
+
+    def _get_filter_parameters(self):
+        """A filter that takes a slug says so (a pattern, not any string)."""
+        parameters = super()._get_filter_parameters()
+        filters = self.view.filterset_class.base_filters if getattr(self.view, "filterset_class", None) else {}
+        for parameter in parameters:
+            found = filters.get(parameter["name"])
+            if isinstance(found, django_filters.ModelChoiceFilter) and found.extra.get("to_field_name") == "slug":
+                parameter["schema"] = {"type": "string", "pattern": SLUG_PATTERN}
+                parameter.setdefault("description", f"The slug of a {parameter['name']}.")
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction == "response" and self.method == "GET":
+            responses.setdefault("404", self._get_response_for_code(NotFoundSerializer, "404", direction=direction))
+            if self._is_list_view() and getattr(self.view, "filterset_class", None):
+                responses.setdefault("400", self._get_response_for_code(FILTER_ERRORS, "400", direction=direction))
+        return responses
+
+
 # --- FilterSets ----------------------------------------------------------------------
 # An invalid value (an unknown slug, decade=abc) is a 400 with the reason, from
 # django-filter's DRF backend; model choices are looked up among published rows only.
@@ -265,6 +309,7 @@ class DecadeField(forms.IntegerField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 2100, "multipleOf": 10})
 class DecadeFilter(django_filters.NumberFilter):
     """Any decade, as the API has no page offering choices (the pages offer the decades
     of the question or topic in view)."""
@@ -511,3 +556,11 @@ class EstimateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EstimateSerializer
     filterset_class = EstimateAPIFilter
     lookup_field = "slug"
+
+
+def page_not_found(request, exception):
+    """The site's 404 (settings' handler404), in JSON under /api/: an address the API's
+    routes do not match (`/api/positions/1.5/`) answers as its unknown rows do."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
