@@ -6,6 +6,8 @@ row can hold null). Derandomized with a fixed number of examples, so CI is stabl
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -25,7 +27,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def scholarship(db):
+def connections_kept():
+    """Django closes the connection after each request, which would end the test's
+    transaction on PostgreSQL; its test client unhooks that, and so does this for the WSGI
+    calls."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def scholarship(db, connections_kept):
     """Rows of every kind, with the nullable links null: an argument without a work, an
     estimate without a historian or a work."""
     school = SchoolFactory(slug="revisionist")
