@@ -6,7 +6,8 @@ test client against the same database: uncached, and on a second anonymous reque
 the page cache on. Prints one JSON object.
 
 `probe.py pages` only prints the pages (and a few more for a mix); `probe.py writers N`
-instead picks N synthetic students with a draft they may still save (an open debate, a side allocated, not submitted) for bench/loadtest.py; `probe.py saved
+instead picks N synthetic students with a draft they may still save (an open debate, a side
+allocated, not submitted) for bench/loadtest.py; `probe.py saved
 JSON` reads back their submissions (statement and version).
 """
 

@@ -186,7 +186,7 @@ def _parse(name: str, file_order: int, content: str | list, problems: list[Probl
         where = f"object {position + 1}" + (f" (line {line})" if line else "")
         order = (file_order, position)
 
-        def problem(message):
+        def problem(message, where=where, order=order):
             problems.append(Problem(name, message, where, order))
 
         if not isinstance(item, dict):

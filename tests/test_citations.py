@@ -23,7 +23,8 @@ def parse_bibtex(text):
 
 
 def render_csl(items):
-    """Format CSL-JSON items with citeproc-py's bundled Harvard (Cite Them Right) style, as a reference manager would."""
+    """Format CSL-JSON items with citeproc-py's bundled Harvard (Cite Them Right) style, as a
+    reference manager would."""
     source = CiteProcJSON(items)
     bibliography = CitationStylesBibliography(
         CitationStylesStyle("harvard-cite-them-right", validate=False), source, formatter.plain

@@ -300,7 +300,8 @@ class UnknownThingsTests(ImportTestCase):
     def test_it_reports_an_unknown_position(self):
         self.assertRefused(
             ww1(**{"fischer-war-aims.position": ["ww1-responsibility", "no-such-position"]}),
-            'historiography.argument “fischer-war-aims”: position: unknown position ["ww1-responsibility", "no-such-position"]: '
+            "historiography.argument “fischer-war-aims”: position: unknown position "
+            '["ww1-responsibility", "no-such-position"]: '
             "not in this import nor in the database",
         )
 
@@ -376,8 +377,8 @@ class DuplicateTests(ImportTestCase):
         with self.assertRaises(CommandError) as raised:
             self.run_import(first, second)
         self.assertIn(
-            "second.json, object 1 (line 2), historiography.topic “ww1-causes”: duplicate: historiography.topic “ww1-causes” "
-            "is also object 1 (line 2) of " + first,
+            "second.json, object 1 (line 2), historiography.topic “ww1-causes”: duplicate: "
+            "historiography.topic “ww1-causes” is also object 1 (line 2) of " + first,
             str(raised.exception),
         )
         self.assertEqual(Topic.objects.count(), 0)
@@ -477,7 +478,8 @@ class FieldValidationTests(ImportTestCase):
     def test_it_reports_an_estimate_low_above_high(self):
         self.assertRefused(
             ww1(**{"ww1-military-deaths.low": 12000000}),
-            "historiography.estimate “ww1-military-deaths”: Constraint “estimate_low_le_high” is violated. (low=12000000, high=11000000)",
+            "historiography.estimate “ww1-military-deaths”: Constraint “estimate_low_le_high” is violated. "
+            "(low=12000000, high=11000000)",
         )
 
     def test_it_reports_impossible_years(self):

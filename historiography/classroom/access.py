@@ -68,7 +68,9 @@ def check_board(user, assignment: Assignment, phase: int, now) -> None:
         raise PermissionDenied(
             {
                 PeerVisibility.AFTER_DEADLINE: "The class board opens to students after the deadline.",
-                PeerVisibility.AFTER_SUBMITTING: "You can read your classmates' cases once you have submitted your own.",
+                PeerVisibility.AFTER_SUBMITTING: (
+                    "You can read your classmates' cases once you have submitted your own."
+                ),
             }.get(assignment.peer_visibility, "Only the instructors read the submissions in this assignment.")
         )
 

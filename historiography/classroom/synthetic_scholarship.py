@@ -193,7 +193,9 @@ class ScholarshipWriter:
                     topic_id=topic,
                     title=title,
                     slug=f"{SLUG_PREFIX}{slugify(title)[:90]}-{i + 1}",
-                    background=f"Synthetic background: historians have long asked how {factor} and {other} bear on {subject}.",
+                    background=(
+                        f"Synthetic background: historians have long asked how {factor} and {other} bear on {subject}."
+                    ),
                     order=i // len(topics),
                     standing=rng.choice(standings),
                     standing_basis="Synthetic: no real scholarship stands behind this.",

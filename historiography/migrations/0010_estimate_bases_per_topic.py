@@ -3,7 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 # The bases estimates had before they became each topic's data, as they were labelled and
 # drawn then; descriptions are left to each topic's editors.
 FORMER_BASES = {
