@@ -21,6 +21,8 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form shows the text that was typed, in the site's design (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "historiography.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

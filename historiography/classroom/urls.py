@@ -30,6 +30,11 @@ urlpatterns = [
     path(
         "assignments/<int:pk>/submission/phase-<int:phase>/", submissions.submission_edit, name="submission-edit-phase"
     ),
+    path(
+        "assignments/<int:pk>/submission/phase-<int:phase>/autosave/",
+        submissions.submission_autosave,
+        name="submission-autosave",
+    ),
     path("assignments/<int:pk>/board/", board.assignment_board, name="assignment-board"),
     path("assignments/<int:pk>/board/phase-<int:phase>/", board.assignment_board, name="assignment-board-phase"),
     path("assignments/<int:pk>/groups/", assignments.assignment_groups, name="assignment-groups"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -82,6 +83,10 @@ def submission_edit(request, pk, phase=Phase.ARGUE):
                 services.submission_submit(submission=submission)
                 messages.success(request, "Submitted. Your instructor can now read it.")
                 return redirect(assignment)
+            if "add_evidence" in request.POST:
+                # The editor's way to the comparison saves first, so no text is left behind.
+                messages.success(request, "Draft saved. Add evidence, then come back to your draft.")
+                return redirect(f"{assignment.get_absolute_url()}#sides")
         except services.ConflictError as error:
             messages.error(request, str(error))
             return render(
@@ -103,6 +108,40 @@ def submission_edit(request, pk, phase=Phase.ARGUE):
     )
 
 
+@require_POST
+def submission_autosave(request, pk, phase=Phase.ARGUE):
+    """The editor's autosave (static/js/autosave.js): the statement and comments, under
+    the same version check as *Save draft*. JSON both ways, never a redirect, so the script
+    can tell a saved draft from an expired session (401), a closed one (403) or a save made
+    elsewhere (409); whatever it is told, the text stays in the browser."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"error": "You are logged out. Log in again: your text is kept in this browser."}, status=401
+        )
+    assignment = _student_assignment(request, pk)
+    phase = get_phase(assignment, phase)
+    try:
+        submission = services.submission_start(assignment=assignment, student=request.user, phase=phase)
+        form = SubmissionForm(request.POST, citations=submission.citations.select_related("argument__historian"))
+        if not form.is_valid():
+            raise ServiceError(" ".join(error for errors in form.errors.values() for error in errors))
+        submission = services.submission_save(
+            submission=submission,
+            version=form.cleaned_data["version"],
+            statement=form.cleaned_data["statement"],
+            comments=form.comments(),
+            removed=set(),  # removing evidence waits for *Save draft*: the page would not show it gone
+        )
+    except services.ConflictError as error:
+        return JsonResponse({"error": str(error)}, status=409)
+    except ServiceError as error:
+        return JsonResponse({"error": str(error)}, status=403)
+    saved = timezone.localtime(submission.updated)
+    return JsonResponse(
+        {"version": submission.version, "saved": saved.strftime("%H:%M"), "words": submission.word_count}
+    )
+
+
 def _editor_context(request, assignment, submission, form, read_only, conflict=False):
     feedback = getattr(submission, "feedback", None) if hasattr(submission, "feedback") else None
     now = timezone.now()
@@ -111,6 +150,7 @@ def _editor_context(request, assignment, submission, form, read_only, conflict=F
         "submission": submission,
         "phase_label": Phase(submission.phase).label,
         "phase_due": assignment.phase_window(submission.phase)[1],
+        "cited_count": len(form.citations),
         "form": form,
         "read_only": read_only,
         "conflict": conflict,
