@@ -9,3 +9,10 @@ class ClassroomConfig(AppConfig):
     label = "classroom"
     verbose_name = "Classroom"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import restore_timezone
+
+        user_logged_in.connect(restore_timezone, dispatch_uid="classroom-restore-timezone")

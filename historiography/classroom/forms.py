@@ -2,11 +2,13 @@
 services.py; the forms give the user the first, clear message."""
 
 import zoneinfo
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from . import rubrics
 from .models import Allocation, Assignment, AssignmentMode, Course, NotificationKind, Position, Question
@@ -94,9 +96,23 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+DATE_FIELDS = ["opens_at", "due_at", "swap_due_at", "consensus_due_at"]
+DEADLINE_FIELDS = ["due_at", "swap_due_at", "consensus_due_at"]
+# Dates an assignment can sensibly have: a typo of a year (2062, 9999) is refused.
+YEARS_BACK, YEARS_AHEAD = 1, 10
+
+
 class AssignmentForm(forms.ModelForm):
     """Step 2: the question is chosen (a hidden field); its positions are the sides that
-    can be in play, and only they are offered or accepted."""
+    can be in play, and only they are offered or accepted. A date set or changed must lie
+    within a year back and ten ahead; a deadline set in the past needs `confirm_past`, a
+    box that shows with the error."""
+
+    confirm_past = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Yes, the deadline is in the past: students see the assignment as overdue at once.",
+    )
 
     class Meta:
         model = Assignment
@@ -151,6 +167,30 @@ class AssignmentForm(forms.ModelForm):
         self.fields["positions"].help_text = "Tick at least two positions of the question."
         self.fields["positions"].error_messages["invalid_choice"] = "Tick only positions of the chosen question."
         self.fields["positions"].error_messages["invalid_pk_value"] = "Tick only positions of the chosen question."
+        order = list(self.fields)
+        order.remove("confirm_past")
+        order.insert(order.index("consensus_due_at") + 1, "confirm_past")
+        self.order_fields(order)
+
+    def _check_dates(self, cleaned, now):
+        """Changed dates within the sensible range; new past deadlines confirmed."""
+        earliest, latest = now - timedelta(days=365 * YEARS_BACK), now + timedelta(days=365 * YEARS_AHEAD)
+        past = []
+        for name in DATE_FIELDS:
+            value = cleaned.get(name)
+            old = getattr(self.instance, name) if self.instance.pk else None
+            if value is None or (old is not None and abs(value - old) < timedelta(minutes=1)):
+                continue  # unchanged (the form shows minutes; the database keeps seconds)
+            if not earliest <= value <= latest:
+                self.add_error(
+                    name, f"Choose a date between {earliest.year} and {latest.year}: {value.year} looks like a slip."
+                )
+            elif name in DEADLINE_FIELDS and value < now:
+                past.append(name)
+        if past and not cleaned.get("confirm_past"):
+            for name in past:
+                self.add_error(name, "This deadline is in the past. Tick the box below the dates if you mean it.")
+            self.fields["confirm_past"].widget = forms.CheckboxInput()
 
     def question_id(self):
         """The chosen question's id, from the form's data, else its initial value or instance."""
@@ -169,6 +209,7 @@ class AssignmentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_dates(cleaned, timezone.now())
         question, positions = cleaned.get("question"), cleaned.get("positions")
         if question and positions is not None:
             if any(position.question_id != question.pk for position in positions):

@@ -68,6 +68,20 @@ class Enrollment(models.Model):
         return f"{self.student} in {self.course}"
 
 
+class Profile(models.Model):
+    """What the classroom keeps about a user beyond Django's account: their time zone,
+    detected from the browser or chosen, so it outlives the session. Created on first use."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classroom_profile")
+    timezone = models.CharField(max_length=64, blank=True, help_text="An IANA zone name; empty: not known yet.")
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self):
+        return f"{self.user}: {self.timezone or 'no time zone'}"
+
+
 class Allocation(models.TextChoices):
     BY_HAND = "by_hand", "By hand"
     BALANCED = "balanced", "Balanced at random"

@@ -31,6 +31,7 @@ from .models import (
     Feedback,
     Level,
     Phase,
+    Profile,
     Rubric,
     SideAllocation,
     Submission,
@@ -50,6 +51,11 @@ class ConflictError(ServiceError):
 
 def user_add_role(*, user, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
+
+
+def profile_set_timezone(*, user, name: str) -> None:
+    """Keeps the user's zone beyond the session (read back at each login)."""
+    Profile.objects.update_or_create(user=user, defaults={"timezone": name})
 
 
 def course_by_code(code: str) -> Course:

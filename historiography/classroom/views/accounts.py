@@ -4,13 +4,14 @@ e-mail verification; the user's time zone."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from .. import onboarding, services
 from ..forms import InstructorSignUpForm, SignUpForm, TimezoneForm
+from ..middleware import SESSION_KEY
 from ..services import ServiceError
 
 
@@ -47,11 +48,21 @@ def signup(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def set_timezone(request):
-    form = TimezoneForm(request.POST or None, initial={"timezone": request.session.get("timezone", "UTC")})
+    """The zone chosen here, or detected by the browser (static/js/timezone.js posts it
+    once, `detected=1`, and is answered 204), kept in the session and on the profile."""
+    form = TimezoneForm(request.POST or None, initial={"timezone": request.session.get(SESSION_KEY, "UTC")})
+    detected = request.POST.get("detected") == "1"
     if request.method == "POST" and form.is_valid():
-        request.session["timezone"] = form.cleaned_data["timezone"]
-        messages.success(request, f"Times are now shown in {form.cleaned_data['timezone']}.")
+        name = form.cleaned_data["timezone"]
+        request.session[SESSION_KEY] = name
+        if request.user.is_authenticated:
+            services.profile_set_timezone(user=request.user, name=name)
+        if detected:
+            return HttpResponse(status=204)
+        messages.success(request, f"Times are now shown in {name}.")
         return _next_url(request, "historiography:home")
+    if detected:
+        return HttpResponse(status=400)
     return render(request, "registration/timezone.html", {"form": form, "next": request.GET.get("next", "")})
 
 

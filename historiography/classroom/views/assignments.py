@@ -20,6 +20,7 @@ from ..services import ServiceError
 
 def _assignment_fields(form):
     fields = dict(form.cleaned_data)
+    fields.pop("confirm_past")
     return fields.pop("positions"), fields
 
 
