@@ -210,6 +210,8 @@ class ControversyInChromium(ClassroomInChromium):
 
         teacher.click("text=Allocate sides")
         teacher.click("text=Allocate at random")
+        expect(teacher.locator("main")).to_contain_text("2 students will get a side at random")
+        teacher.click("text=Yes, deal 2 sides")
         expect(teacher.locator(".messages")).to_contain_text("Sides allocated to 2 students")
         teacher.click("text=Consensus groups")
         teacher.click("text=Form groups across the sides")
@@ -240,6 +242,8 @@ class ControversyInChromium(ClassroomInChromium):
         # The instructor moves the class on to phase 2.
         teacher.goto(assignment_url)
         teacher.click("text=End phase 1 now")
+        expect(teacher.locator(".warning")).to_contain_text("Phase 2 (Swap: argue the other side) opens at once")
+        teacher.click("text=Yes, end phase 1 now")
         expect(teacher.locator(".messages")).to_contain_text("Phase 2 (Swap: argue the other side) is open")
 
         # Phase 2: Ana argues Ben's side, with Ben's phase-1 case beside the editor.
@@ -267,6 +271,7 @@ class ControversyInChromium(ClassroomInChromium):
 
         teacher.goto(assignment_url)
         teacher.click("text=End phase 2 now")
+        teacher.click("text=Yes, end phase 2 now")
         expect(teacher.locator(".messages")).to_contain_text("Phase 3 (Consensus) is open")
 
         # Phase 3: one consensus for the pair; Ana drafts it citing both sides, Ben submits it.

@@ -70,6 +70,26 @@ def cases_in_view(user, assignment, submission):
     return list(cases.order_by("phase", "position__order", "student__username"))
 
 
+def started_cases(assignment, student_ids) -> dict:
+    """How many of these students have started a phase-1 case, and how many submitted it
+    (what a re-deal of their sides would send back to draft)."""
+    cases = assignment.submissions.filter(phase=Phase.ARGUE, student_id__in=student_ids)
+    return {"started": cases.count(), "submitted": cases.filter(status=services.SubmissionStatus.SUBMITTED).count()}
+
+
+def unsubmitted_students(assignment, phase) -> list:
+    """The enrolled students with a side who have not submitted their work for `phase`
+    (in the consensus phase: members of groups whose consensus is not submitted)."""
+    enrolled = Enrollment.objects.filter(course=assignment.course).values_list("student_id", flat=True)
+    allocations = assignment.allocations.filter(student_id__in=enrolled).select_related("student")
+    submitted = assignment.submissions.filter(phase=phase, status=services.SubmissionStatus.SUBMITTED)
+    if phase == Phase.CONSENSUS:
+        done = set(submitted.values_list("group_id", flat=True))
+        return [a.student for a in allocations if a.group_id not in done]
+    done = set(submitted.values_list("student_id", flat=True))
+    return [a.student for a in allocations if a.student_id not in done]
+
+
 def board_rows(assignment, phase=Phase.ARGUE):
     """Per position: each enrolled student allocated to it, with their submission in the
     phase (in the swap phase a student sits in the column of the side they swapped to)."""

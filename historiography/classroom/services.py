@@ -135,14 +135,26 @@ def _check_positions(question, positions):
         raise ServiceError("Every side must be a position of the assignment's question.")
 
 
-def balanced_sides(students: list, positions: list, rng: random.Random | None = None) -> dict:
+def balanced_sides(
+    students: list, positions: list, rng: random.Random | None = None, counts: dict | None = None
+) -> dict:
     """Students shuffled and dealt round the positions (in a shuffled order too, so the
-    extra students don't always land on the first side): sides differ by at most one."""
+    extra students don't always land on the first side): sides differ by at most one.
+    With `counts` (position id: students it has already) each student goes to the side
+    with fewest so far, so late joiners even the sides out without moving anyone."""
     rng = rng or random.SystemRandom()
     students, positions = list(students), list(positions)
     rng.shuffle(students)
     rng.shuffle(positions)
-    return {student: positions[index % len(positions)] for index, student in enumerate(students)}
+    if counts is None:
+        return {student: positions[index % len(positions)] for index, student in enumerate(students)}
+    counts = {position.pk: counts.get(position.pk, 0) for position in positions}
+    sides = {}
+    for student in students:
+        side = min(positions, key=lambda position: counts[position.pk])
+        counts[side.pk] += 1
+        sides[student] = side
+    return sides
 
 
 @dataclass

@@ -178,7 +178,10 @@ class AllocationTests(ClassroomTestCase):
 
     def test_random_allocation_from_the_page(self):
         self.client.force_login(self.instructor)
-        self.client.post(reverse("classroom:assignment-allocate", args=[self.assignment.pk]), {"method": "balanced"})
+        self.client.post(
+            reverse("classroom:assignment-allocate", args=[self.assignment.pk]),
+            {"method": "balanced", "redeal": "all", "confirm": "yes"},
+        )
         positions = list(SideAllocation.objects.filter(assignment=self.assignment).values_list("position", flat=True))
         self.assertEqual(sorted(positions), sorted([self.side_a.pk, self.side_b.pk]))
 

@@ -204,15 +204,16 @@ class PhaseTests(ControversyTestCase):
     def test_the_instructor_ends_a_phase_to_open_the_next(self):
         self.client.force_login(self.instructor)
         url = reverse("classroom:assignment-end-phase", args=[self.assignment.pk])
-        response = self.client.post(url, follow=True)
+        confirm = {"confirm": "yes"}
+        response = self.client.post(url, confirm, follow=True)
         self.assertContains(response, "Phase 1 ended. Phase 2 (Swap: argue the other side) is open.")
         self.assignment.refresh_from_db()
         self.assertEqual(self.assignment.current_phase(timezone.now()), Phase.SWAP)
-        self.client.post(url)
-        self.client.post(url)
+        self.client.post(url, confirm)
+        self.client.post(url, confirm)
         self.assignment.refresh_from_db()
         self.assertTrue(self.assignment.is_past_due(timezone.now(), Phase.CONSENSUS))
-        response = self.client.post(url, follow=True)
+        response = self.client.post(url, confirm, follow=True)
         self.assertContains(response, "Every phase of this assignment has already ended.")
 
     def test_a_started_controversy_cannot_become_a_plain_debate(self):

@@ -40,7 +40,8 @@ MATRIX = [
     ("assignment-groups", "get", "controversy", ["login", 403, 403, 404, 200, 404, 404]),
     # 200: the groups are fixed (a consensus exists), so the page says so instead of redirecting
     ("assignment-groups", "post", "controversy", ["login", 403, 403, 404, 200, 404, 404]),
-    ("assignment-end-phase", "post", "controversy", ["login", 403, 403, 404, 302, 404, 404]),
+    # 200: the instructor is first asked to confirm
+    ("assignment-end-phase", "post", "controversy", ["login", 403, 403, 404, 200, 404, 404]),
     ("feedback-release", "post", "assignment", ["login", 403, 403, 404, 302, 404, 404]),
     ("assignment-board-phase", "get", "controversy_phase_2", ["login", 403, 403, 404, 200, 404, 404]),
     ("submission-edit-phase", "get", "controversy_phase_2", ["login", 200, 200, 404, 403, 404, 404]),

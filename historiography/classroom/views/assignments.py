@@ -203,15 +203,34 @@ def _assignment_student_view(request, assignment):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assignment_allocate(request, pk):
-    """By hand, or balanced at random; asks for confirmation when submissions would move."""
+    """By hand, or balanced at random. At random deals only the students without a side
+    (a late joiner does not re-deal the class) unless the instructor asks to re-deal
+    everyone; either way a page first says who gets a side and which submissions move."""
     assignment = get_assignment(request.user, pk, teaching=True)
     positions = list(assignment.positions.all())
     students = [e.student for e in Enrollment.objects.filter(course=assignment.course).select_related("student")]
     current = {a.student_id: a.position_id for a in assignment.allocations.all()}
     if request.method == "POST":
         by_pk = {position.pk: position for position in positions}
-        if request.POST.get("method") == "balanced":
-            sides = services.balanced_sides(students, positions)
+        method = request.POST.get("method")
+        if method == "balanced":
+            redeal = request.POST.get("redeal") == "all"
+            dealt = students if redeal else [s for s in students if s.pk not in current]
+            if request.POST.get("confirm") != "yes":
+                return render(
+                    request,
+                    "classroom/assignment_deal_confirm.html",
+                    {
+                        "assignment": assignment,
+                        "redeal": redeal,
+                        "dealt": dealt,
+                        "kept": len(students) - len(dealt),
+                        "started": selectors.started_cases(assignment, [s.pk for s in dealt if s.pk in current]),
+                    },
+                )
+            sides = services.balanced_sides(
+                dealt, positions, counts=None if redeal else _side_counts(current, positions)
+            )
         else:
             sides = {}
             for student in students:
@@ -219,7 +238,7 @@ def assignment_allocate(request, pk):
                 if chosen in by_pk:
                     sides[student] = by_pk[chosen]
         impact = services.allocation_impact(assignment=assignment, sides=sides)
-        if impact.moved_submissions and request.POST.get("confirm") != "yes":
+        if method != "balanced" and impact.moved_submissions and request.POST.get("confirm") != "yes":
             return render(
                 request,
                 "classroom/assignment_allocate_confirm.html",
@@ -236,8 +255,22 @@ def assignment_allocate(request, pk):
     return render(
         request,
         "classroom/assignment_allocate.html",
-        {"assignment": assignment, "positions": positions, "rows": rows},
+        {
+            "assignment": assignment,
+            "positions": positions,
+            "rows": rows,
+            "unallocated": sum(1 for student in students if student.pk not in current),
+        },
     )
+
+
+def _side_counts(current, positions):
+    """How many students each side has already, for dealing the rest so sides even out."""
+    counts = {position.pk: 0 for position in positions}
+    for position_id in current.values():
+        if position_id in counts:
+            counts[position_id] += 1
+    return counts
 
 
 @login_required
@@ -309,7 +342,23 @@ def assignment_groups(request, pk):
 @login_required
 @require_POST
 def assignment_end_phase(request, pk):
+    """Ends the running phase now, after a page that says what that does and to whom."""
     assignment = get_assignment(request.user, pk, teaching=True)
+    if request.POST.get("confirm") != "yes":
+        now = timezone.now()
+        phase = assignment.current_phase(now)
+        return render(
+            request,
+            "classroom/assignment_end_confirm.html",
+            {
+                "assignment": assignment,
+                "phase": phase,
+                "due": assignment.phase_window(phase)[1],
+                "following": phase + 1 if phase + 1 in assignment.phases else None,
+                "following_label": Phase(phase + 1).label if phase + 1 in assignment.phases else "",
+                "unsubmitted": selectors.unsubmitted_students(assignment, phase),
+            },
+        )
     try:
         phase = services.assignment_end_phase(assignment=assignment)
     except ServiceError as error:

@@ -111,11 +111,22 @@ def course_update(request, pk):
         enrollment = get_object_or_404(
             Enrollment.objects.select_related("student"), course=course, student_id=student_id
         )
-        services.course_remove_student(course=course, student=enrollment.student)
+        student = enrollment.student
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "classroom/course_remove_confirm.html",
+                {
+                    "course": course,
+                    "student": student,
+                    "sides": SideAllocation.objects.filter(assignment__course=course, student=student).count(),
+                    "submissions": Submission.objects.filter(assignment__course=course, student=student).count(),
+                },
+            )
+        services.course_remove_student(course=course, student=student)
         messages.success(
             request,
-            f"{enrollment.student.get_full_name() or enrollment.student.username} was removed from the course. "
-            "Their submissions are kept.",
+            f"{student.get_full_name() or student.username} was removed from the course. Their submissions are kept.",
         )
     else:
         messages.error(request, "Unknown action.")
@@ -132,10 +143,10 @@ def course_student(request, pk, student_pk):
     student = enrollment.student
     if request.method == "POST":
         released = services.feedback_release(course=course, student=student)
+        name = student.get_full_name() or student.username
         messages.success(
             request,
-            f"Returned {released} held feedback{'s' if released != 1 else ''} "
-            f"to {student.get_full_name() or student.username}."
+            f"Returned {released} held feedback{'s' if released != 1 else ''} to {name}."
             if released
             else "No feedback was held for this student.",
         )
