@@ -129,6 +129,107 @@ def group_rows(assignment):
     return rows
 
 
+@dataclass
+class GradeRow:
+    """One line of an assignment's grades export."""
+
+    student: object
+    enrolled: bool
+    phase: int
+    side: str
+    submission: object
+    status: str
+
+    @property
+    def feedback(self):
+        return getattr(self.submission, "feedback", None) if self.submission else None
+
+
+def grade_rows(assignment) -> list[GradeRow]:
+    """Per phase, every enrolled student (with a side or not, in a group or not) and every
+    removed student who has work in the assignment, with their submission; a consensus
+    counts for each member of the group."""
+    enrolled = [e.student for e in Enrollment.objects.filter(course=assignment.course).select_related("student")]
+    enrolled_ids = {student.pk for student in enrolled}
+    allocations = {
+        a.student_id: a
+        for a in assignment.allocations.select_related("position", "group").order_by("student__username")
+    }
+    submissions = list(
+        assignment.submissions.select_related("student", "position", "group", "feedback").with_citation_count()
+    )
+    removed = sorted(
+        {s.student for s in submissions if s.student_id not in enrolled_ids}, key=lambda student: student.username
+    )
+    own = {(s.student_id, s.phase): s for s in submissions if s.group_id is None}
+    by_group = {s.group_id: s for s in submissions if s.group_id is not None}
+    positions = list(assignment.positions.all())
+    rows = []
+    for phase in assignment.phases:
+        for student in [*enrolled, *removed]:
+            allocation = allocations.get(student.pk)
+            is_enrolled = student.pk in enrolled_ids
+            if phase == Phase.CONSENSUS:
+                group = allocation.group if allocation else None
+                submission = by_group.get(group.pk) if group else None
+                if submission is None and not is_enrolled:
+                    continue
+                side = str(group) if group else ""
+                missing = "no group"
+            else:
+                submission = own.get((student.pk, phase))
+                if submission is None and not is_enrolled:
+                    continue
+                side = submission.position.label if submission else ""
+                if not side and allocation:
+                    position = allocation.position
+                    side = (position if phase == Phase.ARGUE else services.next_side(positions, position)).label
+                missing = "no side"
+            status = submission.progress if submission else ("not started" if side else missing)
+            rows.append(GradeRow(student, is_enrolled, phase, side, submission, status))
+    return rows
+
+
+def gradebook(course) -> tuple[list[str], list]:
+    """Column titles (an assignment, or each phase of a controversy) and, per student
+    (enrolled, then removed ones with work), whether enrolled and the grade per column."""
+    assignments = list(course.assignments.order_by("due_at", "title"))
+    columns = [(assignment, phase) for assignment in assignments for phase in assignment.phases]
+    enrolled = [e.student for e in Enrollment.objects.filter(course=course).select_related("student")]
+    enrolled_ids = {student.pk for student in enrolled}
+    submissions = list(
+        Submission.objects.filter(assignment__course=course, feedback__isnull=False).select_related(
+            "student", "feedback"
+        )
+    )
+    members = {}
+    for allocation in SideAllocation.objects.filter(assignment__course=course, group__isnull=False):
+        members.setdefault(allocation.group_id, []).append(allocation.student_id)
+    grades = {}
+    for submission in submissions:
+        authors = members.get(submission.group_id, []) if submission.group_id else [submission.student_id]
+        for student_id in authors:
+            grades[(student_id, submission.assignment_id, submission.phase)] = submission.feedback.grade
+    removed = sorted(
+        {s.student for s in Submission.objects.filter(assignment__course=course).select_related("student")}
+        - set(enrolled),
+        key=lambda student: student.username,
+    )
+    titles = [
+        assignment.title if not assignment.is_controversy else f"{assignment.title} (phase {phase})"
+        for assignment, phase in columns
+    ]
+    rows = [
+        (
+            student,
+            student.pk in enrolled_ids,
+            [grades.get((student.pk, assignment.pk, phase), "") for assignment, phase in columns],
+        )
+        for student in [*enrolled, *removed]
+    ]
+    return titles, rows
+
+
 def anonymise(user, assignment, student_ids):
     """Classmate numbers, stable within the assignment and not in roster order, for
     boards shown to students of an anonymous assignment."""

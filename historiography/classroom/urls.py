@@ -18,6 +18,7 @@ urlpatterns = [
     path("classes/join/", courses.course_join, name="course-join"),
     path("classes/<int:pk>/", courses.course_detail, name="course-detail"),
     path("classes/<int:pk>/update/", courses.course_update, name="course-update"),
+    path("classes/<int:pk>/gradebook.csv", board.course_gradebook_csv, name="course-gradebook"),
     path("classes/<int:pk>/students/<int:student_pk>/", courses.course_student, name="course-student"),
     path("classes/<int:pk>/assignments/new/", assignments.assignment_create, name="assignment-create"),
     path("assignments/", assignments.my_assignments, name="my-assignments"),

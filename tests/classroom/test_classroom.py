@@ -403,7 +403,7 @@ class BoardAndGradesTests(ClassroomTestCase):
         self.client.force_login(self.instructor)
         response = self.client.get(reverse("classroom:assignment-grades", args=[self.assignment.pk]))
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         by_user = {row["username"]: row for row in rows}
         self.assertEqual(set(by_user), {"student", "other_student"})
         self.assertEqual(by_user["student"]["grade"], "B+")

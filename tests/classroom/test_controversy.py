@@ -524,7 +524,7 @@ class GradeReleaseTests(ControversyTestCase):
         services.feedback_save(submission=consensus, author=self.instructor, comment="Joint.", grade="A", release=True)
         self.client.force_login(self.instructor)
         response = self.client.get(reverse("classroom:assignment-grades", args=[self.assignment.pk]))
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(len(rows), 4 * 3)
         consensus_grades = {row["username"]: row["grade"] for row in rows if row["phase"] == "3"}
         self.assertEqual(consensus_grades, {"student": "A", "other_student": "A", "third": "", "fourth": ""})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import selectors
-from ..access import check_board, get_assignment, get_phase
+from ..access import check_board, get_assignment, get_course, get_phase
 from ..models import Phase
 
 
@@ -59,61 +59,88 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
     )
 
 
+def _csv_response(filename):
+    """A CSV download that Excel opens right: UTF-8 with a byte-order mark (without one,
+    Excel on Windows reads "Zoë" as "ZoÃ«"), CRLF line ends."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    return response, csv.writer(response)
+
+
+def _minute(moment):
+    """A time to the minute in the reader's (the instructor's) zone."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 @require_safe
 @login_required
 def assignment_grades_csv(request, pk):
+    """One row per student and phase: every enrolled student, with a side or not, and the
+    students removed from the course who had work in the assignment (`enrolled`: removed)."""
     assignment = get_assignment(request.user, pk, teaching=True)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="grades-assignment-{assignment.pk}.csv"'
-    writer = csv.writer(response)
+    response, writer = _csv_response(f"grades-assignment-{assignment.pk}.csv")
     writer.writerow(
         [
             "username",
             "name",
             "email",
+            "enrolled",
             "phase",
             "side",
             "status",
             "evidence",
             "words",
             "submitted_at",
+            "time_zone",
             "grade",
             "returned",
             "feedback",
         ]
     )
-
-    def row(student, phase, side, submission):
-        feedback = getattr(submission, "feedback", None) if submission and hasattr(submission, "feedback") else None
+    zone = timezone.get_current_timezone_name()
+    for row in selectors.grade_rows(assignment):
+        submission, feedback = row.submission, row.feedback
         writer.writerow(
             [
-                _csv_safe(student.username),
-                _csv_safe(student.get_full_name()),
-                _csv_safe(student.email),
-                phase,
-                _csv_safe(side),
-                submission.progress if submission else "not started",
+                _csv_safe(row.student.username),
+                _csv_safe(row.student.get_full_name()),
+                _csv_safe(row.student.email),
+                "yes" if row.enrolled else "removed",
+                row.phase,
+                _csv_safe(row.side),
+                row.status,
                 submission.citation_count if submission else 0,
                 submission.word_count if submission else 0,
-                timezone.localtime(submission.submitted_at).isoformat()
-                if submission and submission.submitted_at
-                else "",
+                _minute(submission.submitted_at if submission else None),
+                zone,
                 _csv_safe(feedback.grade) if feedback else "",
                 "yes" if feedback and feedback.is_returned else "no",
                 _csv_safe(feedback.comment) if feedback else "",
             ]
         )
+    return response
 
-    for phase in assignment.phases:
-        if phase == Phase.CONSENSUS:
-            # The group's grade is each member's grade for the consensus.
-            for group, members, submission in selectors.group_rows(assignment):
-                for allocation in members:
-                    row(allocation.student, phase, str(group), submission)
-        else:
-            for position, rows in selectors.board_rows(assignment, phase):
-                for student, submission in rows:
-                    row(student, phase, position.label, submission)
+
+@require_safe
+@login_required
+def course_gradebook_csv(request, pk):
+    """The layout gradebooks import: one row per student, one column per assignment (per
+    phase in a controversy), the grade in each cell; removed students flagged."""
+    course = get_course(request.user, pk, teaching=True)
+    columns, rows = selectors.gradebook(course)
+    response, writer = _csv_response(f"gradebook-course-{course.pk}.csv")
+    writer.writerow(["username", "name", "email", "enrolled", *[_csv_safe(title) for title in columns]])
+    for student, enrolled, grades in rows:
+        writer.writerow(
+            [
+                _csv_safe(student.username),
+                _csv_safe(student.get_full_name()),
+                _csv_safe(student.email),
+                "yes" if enrolled else "removed",
+                *[_csv_safe(grade) for grade in grades],
+            ]
+        )
     return response
 
 
