@@ -14,6 +14,7 @@ from django.utils import timezone
 from historiography.classroom import services
 from historiography.classroom.models import Allocation, Submission
 
+from .factories import ArgumentFactory
 from .test_browser import PASSWORD, ClassroomInChromium
 
 
@@ -125,3 +126,50 @@ class DraftsSurviveInChromium(ClassroomInChromium):
         page.goto(self.live_server_url + "/broken/")
         expect(page.locator("h1")).to_contain_text("Something went wrong")
         self.shot(page, "500")
+
+
+class PhoneLayoutInChromium(ClassroomInChromium):
+    """At 375 px: the question page's jump bar between sides, no sideways scrolling, and a
+    form's first error brought into view and focused."""
+
+    def phone(self):
+        context = self.browser.new_context(viewport={"width": 375, "height": 740}, timezone_id="Europe/London")
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    def test_the_question_page_jumps_between_sides_without_sideways_scrolling(self):
+        from playwright.sync_api import expect
+
+        for n in range(6):
+            ArgumentFactory(position=self.continuity, claim=f"A long claim number {n} about the continuity of rule.")
+        page = self.phone()
+        page.goto(self.live_server_url + self.question.get_absolute_url())
+        jump = page.locator(".side-jump")
+        expect(jump).to_be_visible()
+        expect(jump.locator("a")).to_have_count(2)
+        self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 375)
+        jump.locator("a").nth(1).click()
+        expect(page).to_have_url(
+            f"{self.live_server_url}{self.question.get_absolute_url()}#position-{self.discontinuity.slug}"
+        )
+        # The bar stays in view while the second side is read.
+        self.assertGreater(page.evaluate("window.scrollY"), 300)
+        self.assertGreaterEqual(jump.bounding_box()["y"], -1)
+        DraftsSurviveInChromium.shot(self, page, "phone-question-375")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(Path(settings.BASE_DIR) / "screenshots" / "writing-phone-question-375-top.png"))
+
+    def test_a_form_error_is_brought_into_view_and_focused(self):
+        page = self.phone()
+        page.goto(self.live_server_url + reverse("classroom:signup"))
+        page.fill("#id_username", "newcomer")
+        page.fill("#id_password1", PASSWORD)
+        page.fill("#id_password2", PASSWORD)
+        page.fill("#id_code", "NOPE1234")
+        page.click("main button[type=submit]")
+        page.wait_for_selector(".has-error")
+        self.assertEqual(page.evaluate("document.activeElement.id"), "id_code")
+        box = page.locator("#id_code").bounding_box()
+        self.assertTrue(0 <= box["y"] <= 740, box)
