@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -68,12 +69,29 @@ def topic_detail(request, slug):
     return render(request, "historiography/topic_detail.html", {"topic": topic, "questions": questions})
 
 
+def _previews_drafts(request, model) -> bool:
+    """Editors (staff who may view the model in the admin) see drafts, marked as such, so
+    "View on site" works before publishing."""
+    user = request.user
+    return user.is_authenticated and user.is_staff and user.has_perm(f"historiography.view_{model._meta.model_name}")
+
+
+def _private(response):
+    """A page made for an editor is never stored, by the page cache or any other."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 @require_safe
 def question_detail(request, slug):
-    """The positions of a question as side-by-side columns, or grouped by school."""
-    question = get_object_or_404(Question.objects.published().with_topic().with_positions().with_year_span(), slug=slug)
+    """The positions of a question as side-by-side columns, or grouped by school. An
+    editor previews a draft question with all its arguments."""
+    preview = _previews_drafts(request, Question)
+    questions = Question.objects.all() if preview else Question.objects.published()
+    question = get_object_or_404(questions.with_topic().with_positions().with_year_span(), slug=slug)
+    is_draft = question.status != Status.PUBLISHED or question.topic.status != Status.PUBLISHED
     positions = list(question.positions.all())
-    on_question = Argument.objects.published().for_question(question)
+    on_question = (Argument.objects.all() if is_draft else Argument.objects.published()).for_question(question)
     # The schools, tags, people and decades of this question, not those of the whole
     # scholarship (thousands of people, other topics' schools).
     filterset = _filtered_arguments(
@@ -95,11 +113,12 @@ def question_detail(request, slug):
 
     estimates = list(question.estimates.published().for_chart())
     chart = estimate_chart(estimates)
-    return render(
+    response = render(
         request,
         "historiography/question_detail.html",
         {
             "question": question,
+            "is_draft": is_draft,
             "columns": columns,
             "argument_count": sum(counts.values()),
             "filtering": any(request.GET.get(name) for name in filterset.filters),
@@ -112,6 +131,7 @@ def question_detail(request, slug):
             "chart": chart,
         },
     )
+    return _private(response) if preview else response
 
 
 def _group_by_school(arguments, positions):
@@ -150,16 +170,24 @@ def _citation(bibtex, csl_item):
 
 @require_safe
 def argument_detail(request, slug):
-    argument = get_object_or_404(Argument.objects.published().for_cards().prefetch_related("work__authors"), slug=slug)
+    preview = _previews_drafts(request, Argument)
+    arguments = Argument.objects.all() if preview else Argument.objects.published()
+    argument = get_object_or_404(arguments.for_cards().prefetch_related("work__authors"), slug=slug)
     outgoing = argument.outgoing_relations.filter(target__in=Argument.objects.published()).select_related(
         "target__historian", "target__school", "target__position"
     )
     citation = _citation(citations.argument_bibtex(argument), citations.argument_csl(argument))
-    return render(
+    response = render(
         request,
         "historiography/argument_detail.html",
-        {"argument": argument, "outgoing": outgoing, "citation": citation},
+        {
+            "argument": argument,
+            "outgoing": outgoing,
+            "citation": citation,
+            "is_draft": not Argument.objects.published().filter(pk=argument.pk).exists() if preview else False,
+        },
     )
+    return _private(response) if preview else response
 
 
 @require_safe
