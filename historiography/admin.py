@@ -3,7 +3,9 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
+from django.forms import Textarea
 
 from .cache import schedule_invalidation
 from .models import (
@@ -174,11 +176,15 @@ class SourceAdmin(admin.ModelAdmin):
         return obj.argument_count
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(admin.StackedInline):
+    """Stacked, each field with its label: as a table its text areas made the page
+    2,573 px wide with unlabelled boxes."""
+
     model = Position
-    fields = ["order", "label", "slug", "summary", "standing", "standing_note", "standing_source", "standing_passage"]
+    fields = [("label", "slug", "order"), "summary", "standing", "standing_note", "standing_source", "standing_passage"]
     autocomplete_fields = ["standing_source"]
     prepopulated_fields = {"slug": ["label"]}
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
     extra = 0
 
 

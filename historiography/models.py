@@ -68,6 +68,7 @@ class Topic(models.Model):
                 | Q(period_end__isnull=True)
                 | Q(period_start__lte=models.F("period_end")),
                 name="topic_period_ordered",
+                violation_error_message="The period must start before it ends.",
             ),
         ]
 
@@ -102,8 +103,16 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["topic", "year", "label"]
         constraints = [
-            models.UniqueConstraint(fields=["topic", "year", "label"], name="milestone_unique_per_topic"),
-            models.CheckConstraint(condition=Q(year__gte=1, year__lte=2100), name="milestone_year_plausible"),
+            models.UniqueConstraint(
+                fields=["topic", "year", "label"],
+                name="milestone_unique_per_topic",
+                violation_error_message="This topic already has a milestone with that year and label.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1, year__lte=2100),
+                name="milestone_year_plausible",
+                violation_error_message="The year must be between 1 and 2100.",
+            ),
         ]
 
     def __str__(self):
@@ -151,6 +160,7 @@ class School(models.Model):
                 | Q(active_to__isnull=True)
                 | Q(active_from__lte=models.F("active_to")),
                 name="school_active_years_ordered",
+                violation_error_message="A school must start being active before it stops.",
             ),
         ]
 
@@ -214,6 +224,7 @@ class Historian(models.Model):
             models.CheckConstraint(
                 condition=Q(born__isnull=True) | Q(died__isnull=True) | Q(born__lte=models.F("died")),
                 name="historian_born_before_died",
+                violation_error_message="The year of birth must come before the year of death.",
             ),
         ]
 
@@ -513,7 +524,11 @@ class Position(models.Model):
     class Meta:
         ordering = ["question", "order", "label"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "slug"], name="position_slug_unique_per_question"),
+            models.UniqueConstraint(
+                fields=["question", "slug"],
+                name="position_slug_unique_per_question",
+                violation_error_message="This question already has a position with that slug.",
+            ),
         ]
 
     def __str__(self):
@@ -549,7 +564,11 @@ class TaggedArgument(TaggedItemBase):
     class Meta:
         ordering = ["tag__name"]
         constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="argument_tag_unique"),
+            models.UniqueConstraint(
+                fields=["content_object", "tag"],
+                name="argument_tag_unique",
+                violation_error_message="This argument already has that tag.",
+            ),
         ]
 
     def natural_key(self):
@@ -753,7 +772,9 @@ class Argument(models.Model):
         ordering = ["position__order", "year", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__gte=1, year__lte=2100), name="argument_year_plausible"
+                condition=Q(year__isnull=True) | Q(year__gte=1, year__lte=2100),
+                name="argument_year_plausible",
+                violation_error_message="The year must be between 1 and 2100, or left empty.",
             ),
             models.CheckConstraint(
                 condition=~Q(attribution=Attribution.SCHOOL) | Q(school__isnull=False, historian__isnull=True),
@@ -878,8 +899,16 @@ class ArgumentRelation(models.Model):
     class Meta:
         ordering = ["kind", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "target", "kind"], name="argument_relation_unique"),
-            models.CheckConstraint(condition=~Q(source=models.F("target")), name="argument_relation_not_self"),
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"],
+                name="argument_relation_unique",
+                violation_error_message="These two arguments are already linked in this way.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")),
+                name="argument_relation_not_self",
+                violation_error_message="An argument cannot be linked to itself.",
+            ),
         ]
 
     def __str__(self):
@@ -926,7 +955,13 @@ class EstimateBasis(models.Model):
     class Meta:
         ordering = ["topic", "order", "label"]
         verbose_name_plural = "estimate bases"
-        constraints = [models.UniqueConstraint(fields=["topic", "slug"], name="estimate_basis_unique_per_topic")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "slug"],
+                name="estimate_basis_unique_per_topic",
+                violation_error_message="This topic already has a basis with that slug.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.topic}: {self.label}"
@@ -996,7 +1031,11 @@ class Estimate(models.Model):
     class Meta:
         ordering = ["question", "measure", "low", "high"]
         constraints = [
-            models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="estimate_low_le_high"),
+            models.CheckConstraint(
+                condition=Q(low__lte=models.F("high")),
+                name="estimate_low_le_high",
+                violation_error_message="The low figure must not be above the high one.",
+            ),
             models.CheckConstraint(
                 condition=Q(source__isnull=True) | Q(section__gt=""),
                 name="estimate_source_has_section",

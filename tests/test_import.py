@@ -478,7 +478,7 @@ class FieldValidationTests(ImportTestCase):
     def test_it_reports_an_estimate_low_above_high(self):
         self.assertRefused(
             ww1(**{"ww1-military-deaths.low": 12000000}),
-            "historiography.estimate “ww1-military-deaths”: Constraint “estimate_low_le_high” is violated. "
+            "historiography.estimate “ww1-military-deaths”: The low figure must not be above the high one. "
             "(low=12000000, high=11000000)",
         )
 
@@ -492,9 +492,9 @@ class FieldValidationTests(ImportTestCase):
                     "christopher-clark.born": -1,
                 }
             ),
-            "“fritz-fischer”: Constraint “historian_born_before_died” is violated. (born=1908, died=1899)",
-            "“clark-sleepwalkers”: Constraint “argument_year_plausible” is violated. (year=2200)",
-            "“ww1-causes”: Constraint “topic_period_ordered” is violated. (period_start=1890, period_end=1889)",
+            "“fritz-fischer”: The year of birth must come before the year of death. (born=1908, died=1899)",
+            "“clark-sleepwalkers”: The year must be between 1 and 2100, or left empty. (year=2200)",
+            "“ww1-causes”: The period must start before it ends. (period_start=1890, period_end=1889)",
             "“christopher-clark”: born: Ensure this value is greater than or equal to 0.",
         )
 
@@ -572,7 +572,7 @@ class UpdateTests(ImportTestCase):
         self.run_import(self.write(ww1()))
         objects = ww1(**{"clark-sleepwalkers.claim": "Test claim, revised.", "ww1-military-deaths.high": 1})
         self.assertRefused(
-            objects, "“ww1-military-deaths”: Constraint “estimate_low_le_high” is violated.", name="revised.json"
+            objects, "“ww1-military-deaths”: The low figure must not be above the high one.", name="revised.json"
         )
         self.assertEqual(Argument.objects.get(slug="clark-sleepwalkers").claim, WW1[9]["fields"]["claim"])
         self.assertEqual(Estimate.objects.get(slug="ww1-military-deaths").high, 11000000)

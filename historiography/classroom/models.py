@@ -62,7 +62,13 @@ class Enrollment(models.Model):
     class Meta:
         db_table = "historiography_enrollment"
         ordering = ["student__last_name", "student__first_name", "student__username"]
-        constraints = [models.UniqueConstraint(fields=["course", "student"], name="enrollment_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "student"],
+                name="enrollment_unique",
+                violation_error_message="This student is already in the course.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.student} in {self.course}"
@@ -171,14 +177,21 @@ class Assignment(models.Model):
         db_table = "historiography_assignment"
         ordering = ["due_at", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(opens_at__lt=models.F("due_at")), name="assignment_opens_before_due"),
             models.CheckConstraint(
-                condition=Q(side_cap__isnull=True) | Q(side_cap__gte=1), name="assignment_side_cap_positive"
+                condition=Q(opens_at__lt=models.F("due_at")),
+                name="assignment_opens_before_due",
+                violation_error_message="The deadline must come after the opening time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(side_cap__isnull=True) | Q(side_cap__gte=1),
+                name="assignment_side_cap_positive",
+                violation_error_message="A cap on a side must be at least 1 student.",
             ),
             models.CheckConstraint(
                 condition=Q(mode=AssignmentMode.DEBATE)
                 | Q(swap_due_at__gt=models.F("due_at"), consensus_due_at__gt=models.F("swap_due_at")),
                 name="assignment_controversy_phases_ordered",
+                violation_error_message="In a controversy each phase must end after the one before it.",
             ),
         ]
 
@@ -253,7 +266,11 @@ class DebateGroup(models.Model):
         db_table = "historiography_debategroup"
         ordering = ["assignment", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "number"], name="group_number_unique_per_assignment")
+            models.UniqueConstraint(
+                fields=["assignment", "number"],
+                name="group_number_unique_per_assignment",
+                violation_error_message="This assignment already has a group with that number.",
+            )
         ]
 
     def __str__(self):
@@ -270,7 +287,11 @@ class SideAllocation(models.Model):
         db_table = "historiography_sideallocation"
         ordering = ["position__order", "student__username"]
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "student"], name="allocation_one_side_per_student")
+            models.UniqueConstraint(
+                fields=["assignment", "student"],
+                name="allocation_one_side_per_student",
+                violation_error_message="This student already has a side in this assignment.",
+            )
         ]
 
     def __str__(self):
@@ -324,16 +345,22 @@ class Submission(models.Model):
         db_table = "historiography_submission"
         ordering = ["phase", "position__order", "student__username"]
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "student", "phase"], name="submission_one_per_student_phase"),
+            models.UniqueConstraint(
+                fields=["assignment", "student", "phase"],
+                name="submission_one_per_student_phase",
+                violation_error_message="This student already has a submission for this phase.",
+            ),
             models.UniqueConstraint(
                 fields=["assignment", "group", "phase"],
                 condition=Q(group__isnull=False),
                 name="submission_one_per_group_phase",
+                violation_error_message="This group already has a consensus for this phase.",
             ),
             models.CheckConstraint(
                 condition=Q(phase=Phase.CONSENSUS, group__isnull=False, position__isnull=True)
                 | Q(phase__in=[Phase.ARGUE, Phase.SWAP], group__isnull=True, position__isnull=False),
                 name="submission_side_or_group",
+                violation_error_message="A case has a side and no group; a consensus has a group and no side.",
             ),
         ]
 
@@ -393,7 +420,11 @@ class Citation(models.Model):
         db_table = "historiography_citation"
         ordering = ["order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["submission", "argument"], name="citation_unique_per_submission")
+            models.UniqueConstraint(
+                fields=["submission", "argument"],
+                name="citation_unique_per_submission",
+                violation_error_message="That argument is already in this submission's evidence.",
+            )
         ]
 
     def __str__(self):
