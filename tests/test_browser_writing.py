@@ -173,3 +173,28 @@ class PhoneLayoutInChromium(ClassroomInChromium):
         self.assertEqual(page.evaluate("document.activeElement.id"), "id_code")
         box = page.locator("#id_code").bounding_box()
         self.assertTrue(0 <= box["y"] <= 740, box)
+
+
+class TimezoneDetectedInChromium(ClassroomInChromium):
+    def test_the_browsers_zone_is_detected_once_and_kept_after_logout(self):
+        from playwright.sync_api import expect
+
+        from historiography.classroom.models import Profile
+
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Tokyo")
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(self.live_server_url + "/accounts/login/")
+        page.fill("#id_username", "teacher")
+        page.fill("#id_password", PASSWORD)
+        page.click("main button[type=submit]")
+        expect(page.locator("[data-timezone-link]")).to_have_text("Asia/Tokyo")
+        self.assertEqual(Profile.objects.get(user=self.instructor).timezone, "Asia/Tokyo")
+        page.click("text=Log out teacher")
+        page.goto(self.live_server_url + "/accounts/login/")
+        page.fill("#id_username", "teacher")
+        page.fill("#id_password", PASSWORD)
+        page.click("main button[type=submit]")
+        expect(page.locator("[data-timezone-link]")).to_have_text("Asia/Tokyo")
+        expect(page.locator("form[data-detect-timezone]")).to_have_count(0)
