@@ -265,8 +265,6 @@ class EveryPageInChromium(BrowserTestCase):
             # Admin
             ("admin-login", anon, "/admin/login/", 200),
             ("admin-index", editor, "/admin/", 200),
-            # The question editor with its positions stacked and labelled: fits 1280 px.
-            ("admin-question", editor, f"/admin/historiography/question/{self.question.pk}/change/", 200),
             # The site's own error pages
             ("error-404", anon, "/no-such-page/", 404),
             ("error-403", student, f"/assignments/{assignment}/allocate/", 403),

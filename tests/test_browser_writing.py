@@ -198,3 +198,20 @@ class TimezoneDetectedInChromium(ClassroomInChromium):
         page.click("main button[type=submit]")
         expect(page.locator("[data-timezone-link]")).to_have_text("Asia/Tokyo")
         expect(page.locator("form[data-detect-timezone]")).to_have_count(0)
+
+
+class AdminFitsInChromium(ClassroomInChromium):
+    def test_the_question_editor_fits_1280_px_with_labelled_position_fields(self):
+        from playwright.sync_api import expect
+
+        User.objects.create_user("ed", password=PASSWORD, is_staff=True, is_superuser=True)
+        page = self.page_for(None)
+        page.goto(self.live_server_url + "/admin/login/")
+        page.fill("#id_username", "ed")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.goto(self.live_server_url + f"/admin/historiography/question/{self.question.pk}/change/")
+        expect(page.locator("label[for=id_positions-0-label]")).to_be_visible()
+        expect(page.locator("label[for=id_positions-0-standing_note]")).to_be_visible()
+        self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 1280)
+        DraftsSurviveInChromium.shot(self, page, "admin-question-1280")
