@@ -181,6 +181,8 @@ class AssignmentForm(forms.ModelForm):
             old = getattr(self.instance, name) if self.instance.pk else None
             if value is None or (old is not None and abs(value - old) < timedelta(minutes=1)):
                 continue  # unchanged (the form shows minutes; the database keeps seconds)
+            if not 1900 <= value.year <= 2999:
+                continue  # the model's own validator says so (historiography.validators)
             if not earliest <= value <= latest:
                 self.add_error(
                     name, f"Choose a date between {earliest.year} and {latest.year}: {value.year} looks like a slip."
