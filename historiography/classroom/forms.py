@@ -10,8 +10,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from historiography.models import Position, Question
+
 from . import rubrics
-from .models import Allocation, Assignment, AssignmentMode, Course, NotificationKind, Position, Question
+from .models import Allocation, Assignment, AssignmentMode, Course, NotificationKind
 from .services import ServiceError, course_by_code
 
 
