@@ -153,4 +153,36 @@ class ArgumentListFilter(ArgumentFilter):
 
 
 class SearchForm(forms.Form):
+    """What to look for and where: every field by GET, so a search can be shared."""
+
+    KINDS = [
+        ("", "Everything"),
+        ("question", "Questions"),
+        ("person", "People"),
+        ("school", "Schools"),
+        ("work", "Works"),
+        ("topic", "Topics"),
+        ("position", "Positions"),
+        ("argument", "Arguments"),
+        ("estimate", "Estimates"),
+    ]
+
     q = forms.CharField(label="Search", max_length=200, strip=True)
+    kind = forms.ChoiceField(label="Show", choices=KINDS, required=False)
+    topic = forms.ModelChoiceField(
+        label="Topic", queryset=Topic.objects.published(), to_field_name="slug", required=False, empty_label="Any topic"
+    )
+    question = forms.ModelChoiceField(
+        label="Question",
+        queryset=Question.objects.published(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any question",
+    )
+    school = forms.ModelChoiceField(
+        label="School", queryset=School.objects.all(), to_field_name="slug", required=False, empty_label="Any school"
+    )
+
+    def filters(self):
+        """The filters that are set, for search.search()."""
+        return {name: self.cleaned_data.get(name) for name in ("topic", "question", "school")}

@@ -1,9 +1,8 @@
 """The scholarship (topics, schools, historians, works, questions, positions, arguments,
 estimates) and the classroom built on it. Ordered by dependency."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -11,7 +10,6 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from . import search as fulltext
 from . import verbatim
 
 
@@ -649,57 +647,10 @@ class ArgumentQuerySet(PublishableQuerySet):
         )
 
     def search(self, text):
-        """Arguments whose passage, claim, historian, school or work matches `text`.
+        """These arguments matching `text`, best first (historiography/search.py)."""
+        from . import search
 
-        Ranked PostgreSQL full-text search on PostgreSQL, each text through its own GIN
-        index (historiography/search.py): every word must be in the claim or passage,
-        the historian's name or the work's title, as when the four were one document;
-        with websearch operators ("a phrase", -word, or), the whole query in one of them.
-        Name matches rank first, then the text, then titles, as ts_rank weighs A, B, C.
-        A case-insensitive substring match on every word elsewhere (SQLite in development)."""
-        text = text.strip()
-        if not text:
-            return self.none()
-        if connection.vendor == "postgresql":
-
-            def matches(query):
-                by_name = fulltext.InSubquery("historian", fulltext.matching(Historian.objects, "name", query))
-                by_title = fulltext.InSubquery("work", fulltext.matching(Work.objects, "title", query))
-                return Q(document=query), by_name, by_title
-
-            query = SearchQuery(text, search_type="websearch", config=fulltext.CONFIG)
-            in_text, by_name, by_title = matches(query)
-            if fulltext.uses_operators(text):
-                found = in_text | by_name | by_title
-            else:
-                found = Q()
-                for word in text.split():
-                    word_query = SearchQuery(word, config=fulltext.CONFIG)
-                    word_in_text, word_in_name, word_in_title = matches(word_query)
-                    found &= Q(fulltext.has_no_words(word_query)) | word_in_text | word_in_name | word_in_title
-            # The text is unweighted (D) in the index: weigh D as B. 0.6 and 0.12 are what
-            # ts_rank gives one match of weight A or C.
-            rank = (
-                SearchRank(fulltext.ArgumentDocument(), query, weights=[0.4, 0.2, 0.4, 1.0])
-                + models.Case(models.When(by_name, then=models.Value(0.6)), default=models.Value(0.0))
-                + models.Case(models.When(by_title, then=models.Value(0.12)), default=models.Value(0.0))
-            )
-            return (
-                self.alias(document=fulltext.ArgumentDocument())
-                .filter(found)
-                .annotate(rank=rank)
-                .order_by("-rank", "historian__sort_name", "pk")
-            )
-        matches = Q()
-        for word in text.split():
-            matches &= (
-                Q(claim__icontains=word)
-                | Q(passage__icontains=word)
-                | Q(historian__name__icontains=word)
-                | Q(school__name__icontains=word)
-                | Q(work__title__icontains=word)
-            )
-        return self.filter(matches)
+        return search.arguments(self, text)
 
 
 class Attribution(models.TextChoices):

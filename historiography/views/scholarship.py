@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from .. import citations, verbatim
+from .. import search as fulltext
 from ..charts import estimate_chart
 from ..filters import ArgumentFilter, ArgumentListFilter, SearchForm
 from ..models import Argument, Historian, Question, School, Status, Topic, Work
@@ -294,12 +295,17 @@ def tag_detail(request, slug):
 @require_safe
 def search(request):
     form = SearchForm(request.GET or None)
-    page = historians = None
+    results = None
     if form.is_bound:
-        if form.is_valid():
-            text = form.cleaned_data["q"]
-            page = _page(request, Argument.objects.published().search(text).for_cards())
-            historians = Historian.objects.filter(Q(name__icontains=text) | Q(sort_name__icontains=text))[:10]
+        if "q" in form.errors:
+            messages.warning(request, "Type up to 200 characters to search questions, arguments, people and works.")
         else:
-            messages.warning(request, "Type up to 200 characters to search quotations, claims and names.")
-    return render(request, "historiography/search.html", {"form": form, "page": page, "historians": historians})
+            for name, errors in form.errors.items():
+                messages.warning(request, f"{form.fields[name].label}: {' '.join(errors)} That filter was ignored.")
+            results = fulltext.search(
+                form.cleaned_data["q"],
+                kind=form.cleaned_data.get("kind", ""),
+                page=request.GET.get("page"),
+                **form.filters(),
+            )
+    return render(request, "historiography/search.html", {"form": form, "results": results})

@@ -1,0 +1,212 @@
+"""Search (historiography/search.py): what it finds of each kind, how a student's words
+are read (stems, stop words, accents, typos), the index kept in step with every write,
+the results page (groups, a question's sides, filters, pages, marks) and, on PostgreSQL,
+that each kind's match goes through its GIN index."""
+
+from unittest import skipUnless
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.urls import reverse
+
+from historiography import search
+from historiography.models import Argument, Question, Status
+
+from .factories import (
+    ArgumentFactory,
+    EstimateFactory,
+    HistorianFactory,
+    SchoolFactory,
+    TopicFactory,
+    WorkFactory,
+    make_question,
+)
+
+on_postgresql = skipUnless(connection.vendor == "postgresql", "PostgreSQL full-text search")
+URL = reverse("historiography:search")
+
+
+def found(text, **filters):
+    """{kind: [object, ...]} of what `text` finds, the kinds in the page's order."""
+    results = search.search(text, **filters)
+    return {group.kind: [item.object for item in group.items] for group in results.groups}
+
+
+class WhatItFindsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.topic = TopicFactory(title="Stalinism", slug="stalinism")
+        cls.famine = make_question(
+            topic=cls.topic,
+            title="Was the famine in Ukraine genocide?",
+            slug="famine",
+            background="Millions starved in 1932–33.",
+        )
+        cls.genocide, cls.not_genocide = cls.famine.positions.all()
+        cls.toll = make_question(topic=cls.topic, title="How many died under Stalin?", slug="death-toll")
+        cls.school = SchoolFactory(name="Revisionist social history", slug="revisionist")
+        cls.broue = HistorianFactory(name="Pierre Broué", sort_name="Broué, Pierre", schools=[cls.school])
+        cls.conquest = HistorianFactory(name="Robert Conquest", sort_name="Conquest, Robert")
+        cls.work = WorkFactory(title="The Harvest of Sorrow")
+        cls.by_conquest = ArgumentFactory(
+            historian=cls.conquest,
+            position=cls.genocide,
+            work=cls.work,
+            claim="The famine was made by policy.",
+            passage="The kulaks were deported and dekulakization emptied the villages.",
+        )
+        cls.by_broue = ArgumentFactory(
+            historian=cls.broue,
+            position=cls.not_genocide,
+            claim="Grain requisitions, not a plan, starved the villages.",
+            passage="<b>Requisitions</b> continued.",
+        )
+        cls.estimate = EstimateFactory(question=cls.toll, measure="Executions in the Great Terror", low=680_000)
+        ArgumentFactory(position=cls.genocide, status=Status.DRAFT, claim="A hidden zeppelin draft.")
+
+    def test_it_finds_every_kind(self):
+        self.assertEqual(found("Ukraine")["question"], [self.famine])
+        self.assertEqual(found("dekulakization")["argument"], [self.by_conquest])
+        self.assertEqual(found("Conquest")["person"], [self.conquest])
+        self.assertEqual(found("revisionist")["school"], [self.school])
+        self.assertEqual(found("harvest sorrow")["work"], [self.work])
+        self.assertEqual(found("stalinism")["topic"], [self.topic])
+        self.assertEqual(found("executions")["estimate"], [self.estimate])
+        self.assertEqual(len(found("side")["position"]), 4)
+        self.assertEqual(found("side", question=self.famine)["position"], [self.genocide, self.not_genocide])
+
+    def test_drafts_are_never_found(self):
+        self.assertEqual(found("zeppelin"), {})
+
+    def test_plain_words_stems_and_stop_words(self):
+        self.assertEqual(found("how many died")["question"][0], self.toll)
+        self.assertEqual(found("kulak")["argument"], [self.by_conquest])
+        self.assertEqual(found("requisition")["argument"], [self.by_broue])
+
+    def test_accents_and_case_fold(self):
+        for text in ("Broue", "BROUÉ", "broué"):
+            with self.subTest(text=text):
+                self.assertEqual(found(text)["person"], [self.broue])
+
+    def test_misspelt_names_find_the_person(self):
+        self.assertEqual(found("Conqest")["person"], [self.conquest])
+        self.assertEqual(found("Brue")["person"], [self.broue])
+
+    def test_stop_words_alone_read_nothing(self):
+        with self.assertNumQueries(0):
+            results = search.search("the of and why")
+        self.assertEqual((results.words, results.groups), ([], []))
+
+    def test_when_no_result_has_every_word_some_do(self):
+        results = search.search("famine zeppelin")
+        self.assertTrue(results.any_word)
+        self.assertEqual(results.first, self.famine)
+
+    def test_did_you_mean(self):
+        results = search.search("Ukrane genocde")
+        self.assertEqual(results.groups, [])
+        self.assertEqual(results.suggestion, "ukraine genocide")
+
+    def test_a_matching_argument_brings_its_question_first(self):
+        results = search.search("dekulakization")
+        self.assertEqual(results.first, self.famine)
+        self.assertEqual(results.groups[0].items[0].through, "through its arguments")
+
+    def test_filters(self):
+        other = ArgumentFactory(claim="Starvation elsewhere.", passage="starved")
+        self.assertEqual(set(found("starved")["argument"]), {self.by_broue, other})
+        self.assertEqual(found("starved", topic=self.topic)["argument"], [self.by_broue])
+        self.assertEqual(found("starved", question=self.famine)["argument"], [self.by_broue])
+        self.assertEqual(found("starved", school=self.school)["argument"], [self.by_broue])
+        shown = {kind: objects for kind, objects in found("starved", kind="argument").items() if objects}
+        self.assertEqual(shown, {"argument": [self.by_broue, other]})
+
+    def test_the_queryset_method_delegates(self):
+        self.assertEqual(set(Argument.objects.published().search("villages")), {self.by_broue, self.by_conquest})
+        self.assertEqual(list(Argument.objects.published().search("the")), [])
+
+    def test_marks_are_escaped(self):
+        marked = search.highlight("<b>Requisitions</b> & more requisition", ["requisitions"])
+        self.assertEqual(marked, "&lt;b&gt;<mark>Requisitions</mark>&lt;/b&gt; &amp; more <mark>requisition</mark>")
+
+
+class IndexInStepTests(TestCase):
+    """Triggers on SQLite, the generated column and expression indexes on PostgreSQL:
+    every write path, bulk ones included, changes what is found."""
+
+    def test_edits_bulk_updates_and_deletes(self):
+        argument = ArgumentFactory(claim="Output rose.", passage="steel")
+        self.assertEqual(found("steel")["argument"], [argument])
+        Argument.objects.filter(pk=argument.pk).update(passage="cement")
+        self.assertNotIn("argument", found("steel"))
+        self.assertEqual(found("cement")["argument"], [argument])
+        question = argument.position.question
+        Question.objects.filter(pk=question.pk).update(title="Was there a zeppelin plan?")
+        self.assertEqual(found("zeppelin")["question"], [question])
+        argument.delete()
+        self.assertNotIn("argument", found("cement"))
+
+    def test_the_rebuild_command_refills_it(self):
+        argument = ArgumentFactory(claim="Output rose.", passage="steel")
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {search.FTS_TABLE}")
+            self.assertEqual(found("steel"), {})
+        call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
+        self.assertEqual(found("steel")["argument"], [argument])
+
+
+class ResultsPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.question = make_question(title="Was the famine genocide?", slug="famine")
+        side = cls.question.positions.first()
+        cls.arguments = [
+            ArgumentFactory(position=side, claim=f"Famine claim {n}.", passage="Grain was taken.") for n in range(25)
+        ]
+
+    def test_it_shows_groups_counts_and_the_questions_sides(self):
+        response = self.client.get(URL, {"q": "famine"})
+        self.assertContains(response, "26 results for “famine”")
+        self.assertContains(response, "Arguments (25)")
+        # Only the first side has arguments, yet both sides show under the question.
+        self.assertContains(response, "Side 1")
+        self.assertContains(response, "Side 2")
+        self.assertContains(response, "<mark>famine</mark>", html=False)
+        self.assertContains(response, "All 25 arguments")
+
+    def test_one_kind_pages(self):
+        response = self.client.get(URL, {"q": "famine", "kind": "argument", "page": 2})
+        self.assertEqual(len(response.context["results"].groups[1].items), 5)
+        self.assertContains(response, "Page 2 of 2")
+
+    def test_did_you_mean_links_the_suggestion(self):
+        response = self.client.get(URL, {"q": "famnie genocde"})
+        self.assertContains(response, "Did you mean")
+        self.assertContains(response, "?q=famine+genocide")
+
+    def test_a_bad_filter_is_reported_and_ignored(self):
+        response = self.client.get(URL, {"q": "famine", "topic": "no-such-topic"})
+        self.assertContains(response, "That filter was ignored")
+        self.assertContains(response, "26 results")
+
+    def test_stop_words_alone_are_explained(self):
+        self.assertContains(self.client.get(URL, {"q": "the"}), "holds no word to look for")
+
+
+@on_postgresql
+class PostgreSQLIndexTests(TestCase):
+    def test_every_kind_is_matched_through_its_gin_index(self):
+        query = search.postgresql_query(["famine"], any_word=False)
+        with connection.cursor() as cursor:
+            # The tables are tiny, where a sequential scan is cheapest: forbid it to see
+            # whether an index *can* serve each kind.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            for kind, (_number, table, _title, _body) in search.DOCUMENTS.items():
+                with self.subTest(kind=kind):
+                    model = {q.model._meta.db_table: q.model for q in search.querysets().values()}[table]
+                    plan = model.objects.alias(document=search.Document(kind)).filter(document=query).explain()
+                    self.assertIn(f"{kind}_search_document", plan)
+            plan = search.querysets()["person"].model.objects.filter(name__trigram_word_similar="Conquest").explain()
+            self.assertIn("historian_name_trigram", plan)

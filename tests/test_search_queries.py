@@ -1,0 +1,86 @@
+"""What a student types, and what the search must show first, over the shipped dataset
+(fixtures/stalinism.json, loaded as `make run` loads it): questions in plain words,
+misspelt names, plurals, British spellings, accents. The same table on SQLite and on
+PostgreSQL."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import TestCase
+
+from historiography import search
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "stalinism.json"
+
+# (what the student types, the model and slug of the first result)
+QUERIES = [
+    # Questions in plain words
+    ("how many died", "question", "death-toll"),
+    ("How many people died under Stalin?", "question", "death-toll"),
+    ("was stalin like lenin", "question", "lenin-stalin-continuity"),
+    ("famine genocide", "question", "famine-genocide"),
+    ("was the famine in ukraine a genocide", "question", "famine-genocide"),
+    ("was it genocide", "question", "famine-genocide"),
+    ("was there an alternative to stalin", "question", "oppositions-alternatives"),
+    ("why did the soviet union become a dictatorship", "question", "one-party-state-origins"),
+    ("who created the stalin cult", "question", "cult-of-personality"),
+    ("what did the soviet union lose", "question", "one-party-state-origins"),
+    ("cult of personality", "question", "cult-of-personality"),
+    ("one party state", "question", "one-party-state-origins"),
+    # Subjects, plurals and stems
+    ("kulaks", "question", "collectivization-industrialization"),
+    ("holodomor", "question", "famine-genocide"),
+    ("purges", "question", "terror-centre-or-below"),
+    ("show trials", "question", "terror-centre-or-below"),
+    ("gulag camps", "question", "death-toll"),
+    ("five year plans", "question", "collectivization-industrialization"),
+    ("ukrainian famine", "question", "famine-genocide"),
+    ("totalitarianism", "question", "totalitarian-or-revisionist"),
+    ("revisionist historians", "question", "totalitarian-or-revisionist"),
+    ("bukharin", "question", "oppositions-alternatives"),
+    ("archival estimates", "question", "death-toll"),
+    # British spellings
+    ("collectivisation", "question", "collectivization-industrialization"),
+    ("industrialisation", "question", "collectivization-industrialization"),
+    # Names, exact, misspelt, without accents
+    ("Conquest", "historian", "robert-conquest"),
+    ("Wheatcroft", "historian", "stephen-wheatcroft"),
+    ("Hannah Arendt", "historian", "hannah-arendt"),
+    ("Solzhenitsin", "historian", "aleksandr-solzhenitsyn"),
+    ("Fitzpatrik", "historian", "sheila-fitzpatrick"),
+    ("Kruschev", "historian", "nikita-khrushchev"),
+    ("Brezinski", "historian", "zbigniew-brzezinski"),
+    ("Stallin", "historian", "joseph-stalin"),
+    ("Broue", "historian", "pierre-broue"),
+    ("BROUÉ", "historian", "pierre-broue"),
+    # Schools and works
+    ("trotskyists", "school", "trotskyist"),
+    ("secret speech", "work", "on-the-cult-of-personality-and-its-consequences"),
+]
+
+
+class StudentQueryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("import_scholarship", str(FIXTURE), stdout=open("/dev/null", "w"))
+
+    def test_the_table_is_large_enough(self):
+        self.assertGreaterEqual(len(QUERIES), 25)
+
+    def test_each_query_shows_its_answer_first(self):
+        for text, model, slug in QUERIES:
+            with self.subTest(text=text):
+                first = search.search(text).first
+                self.assertIsNotNone(first, "nothing found")
+                self.assertEqual((first._meta.model_name, first.slug), (model, slug))
+
+    def test_a_question_found_shows_every_side(self):
+        response = self.client.get("/search/", {"q": "famine genocide"})
+        self.assertContains(response, "Not genocide")
+        self.assertContains(response, ">Genocide</a>", html=False)
+
+    def test_a_name_among_unknown_words_still_finds_the_person(self):
+        results = search.search("Solzhenitsyn Kolyma zzz")
+        self.assertEqual(results.first._meta.model_name, "historian")
+        self.assertIsNone(search.search("qqqq").suggestion)
