@@ -183,6 +183,14 @@ class SearchForm(forms.Form):
         label="School", queryset=School.objects.all(), to_field_name="slug", required=False, empty_label="Any school"
     )
 
+    def offer(self, questions, schools):
+        """Offer these questions and schools (those of the results) and the chosen ones."""
+        for name, queryset in (("question", questions), ("school", schools)):
+            chosen = self.cleaned_data.get(name)
+            if chosen:
+                queryset = queryset.model.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=chosen.pk))
+            self.fields[name].queryset = queryset
+
     def filters(self):
         """The filters that are set, for search.search()."""
         return {name: self.cleaned_data.get(name) for name in ("topic", "question", "school")}

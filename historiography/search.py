@@ -4,7 +4,7 @@ One index per database, the same behaviour on both:
 
 - SQLite (the default): an FTS5 table, `historiography_search`, with the porter stemmer
   and diacritics removed, one row per question, position, argument, person, school, work,
-  topic and estimate (rowid = id * 8 + the kind's number). Triggers of migration 0012 keep it in
+  topic and estimate (rowid = id * 8 + the kind's number). Triggers of migration 0013 keep it in
   step with every write, bulk ones and raw SQL included; `manage.py rebuild_search_index`
   refills it.
 - PostgreSQL: each kind's document as a tsvector in the `historiography_english` text
@@ -392,6 +392,24 @@ class Results:
     @property
     def total(self):
         return sum(group.count for group in self.groups)
+
+    def ids(self, kind):
+        """The ids of every match of `kind`, shown or not."""
+        return [pk for group in self.groups if group.kind == kind for pk, _rank, _extra in group.hits]
+
+    def filter_choices(self, topic=None):
+        """The questions and schools the filters offer: the chosen topic's, else those of
+        the results, so that one topic's search never lists another's debates."""
+        from .models import Argument, Question, School
+
+        if topic:
+            return Question.objects.published().filter(topic=topic), School.objects.for_topic(topic)
+        questions = Question.objects.published().filter(pk__in=self.ids("question"))
+        arguments = Argument.objects.published().filter(position__question__in=self.ids("question"))
+        schools = School.objects.filter(
+            Q(pk__in=self.ids("school")) | Q(pk__in=School.objects.of_arguments(arguments).values("pk"))
+        )
+        return questions, schools
 
     @property
     def first(self):

@@ -308,4 +308,6 @@ def search(request):
                 page=request.GET.get("page"),
                 **form.filters(),
             )
+            questions, schools = results.filter_choices(form.cleaned_data.get("topic"))
+            form.offer(questions, schools)
     return render(request, "historiography/search.html", {"form": form, "results": results})
