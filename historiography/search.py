@@ -393,6 +393,10 @@ class Results:
     def total(self):
         return sum(group.count for group in self.groups)
 
+    @property
+    def kind_label(self):
+        return LABELS.get(self.kind, "")
+
     def ids(self, kind):
         """The ids of every match of `kind`, shown or not."""
         return [pk for group in self.groups if group.kind == kind for pk, _rank, _extra in group.hits]
@@ -483,8 +487,10 @@ def search(text, *, kind="", page=None, **filters):
     # match (a name found only by its likeness to a word typed comes last).
     found = [group for group in groups.values() if group.hits]
     results.groups = sorted(found, key=lambda g: (not (g.kind == "question" and direct), -g.best, ORDER.index(g.kind)))
-    if not results.groups:
+    if not results.groups or results.any_word:
+        # Nothing has every word: offer the nearest names and title words.
         results.suggestion = suggestion(text, _vocabulary())
+    if not results.groups:
         return results
     from django.core.paginator import Paginator
 

@@ -191,6 +191,8 @@ class EveryPageInChromium(BrowserTestCase):
             ("timeline", anon, "/timeline/", 200),
             ("timeline-question", anon, f"/timeline/?question={question.slug}", 200),
             ("search", anon, "/search/?q=Lenin", 200),
+            ("search-question", anon, "/search/?q=famine+genocide", 200),
+            ("search-arguments-page-2", anon, "/search/?q=stalin&kind=argument&page=2", 200),
             ("search-none", anon, "/search/?q=zzyzxqv", 200),
             ("handout", anon, f"/questions/{question.slug}/handout/", 200),
             ("not-found", anon, "/no-such-page/", 404),

@@ -107,6 +107,9 @@ class WhatItFindsTests(TestCase):
         results = search.search("Ukrane genocde")
         self.assertEqual(results.groups, [])
         self.assertEqual(results.suggestion, "ukraine genocide")
+        # Also when only some of the words were found
+        results = search.search("famine Ukrane")
+        self.assertEqual((results.any_word, results.suggestion), (True, "famine ukraine"))
 
     def test_a_matching_argument_brings_its_question_first(self):
         results = search.search("dekulakization")
@@ -190,6 +193,9 @@ class ResultsPageTests(TestCase):
         response = self.client.get(URL, {"q": "famine", "topic": "no-such-topic"})
         self.assertContains(response, "That filter was ignored")
         self.assertContains(response, "26 results")
+
+    def test_a_kind_without_matches_says_so(self):
+        self.assertContains(self.client.get(URL, {"q": "famine", "kind": "person"}), "No people match")
 
     def test_stop_words_alone_are_explained(self):
         self.assertContains(self.client.get(URL, {"q": "the"}), "holds no word to look for")
