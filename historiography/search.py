@@ -4,7 +4,7 @@ One index per database, the same behaviour on both:
 
 - SQLite (the default): an FTS5 table, `historiography_search`, with the porter stemmer
   and diacritics removed, one row per question, position, argument, person, school, work,
-  topic and estimate (rowid = id * 8 + the kind's number). Triggers of migration 0013 keep it in
+  topic and estimate (rowid = id * 8 + the kind's number). Triggers of migration 0014 keep it in
   step with every write, bulk ones and raw SQL included; `manage.py rebuild_search_index`
   refills it.
 - PostgreSQL: each kind's document as a tsvector in the `historiography_english` text

@@ -78,6 +78,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("historiography", "0012_sources_and_attribution")]
+    dependencies = [("historiography", "0013_constraint_messages")]
 
     operations = [migrations.RunPython(create, drop)]
