@@ -170,6 +170,9 @@ class PhoneLayoutInChromium(ClassroomInChromium):
         page.fill("#id_code", "NOPE1234")
         page.click("main button[type=submit]")
         page.wait_for_selector(".has-error")
+        # form-errors.js is deferred: it runs after the page is parsed, so wait for its focus
+        # (up to the page's timeout) rather than read it at once.
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'id_code'")
         self.assertEqual(page.evaluate("document.activeElement.id"), "id_code")
         box = page.locator("#id_code").bounding_box()
         self.assertTrue(0 <= box["y"] <= 740, box)
