@@ -52,8 +52,8 @@ from .factories import (
 
 # Examples per URL pattern and user, per form: the suite's size is patterns x 4 users x
 # URL_EXAMPLES requests plus forms x FORM_EXAMPLES (printed by test_the_size_of_the_suite).
-URL_EXAMPLES = 8
-ADMIN_EXAMPLES = 2
+URL_EXAMPLES = 4
+ADMIN_EXAMPLES = 1
 FORM_EXAMPLES = 40
 
 
