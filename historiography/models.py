@@ -259,13 +259,17 @@ class WorkKind(models.TextChoices):
     WEB = "web", "Web page"
 
 
+def cited_in_topic(topic, field):
+    """Rows whose pk is `field` (work_id, source_id) of a published argument or estimate of `topic`."""
+    return Q(pk__in=Argument.objects.published().for_topic(topic).values(field)) | Q(
+        pk__in=Estimate.objects.published().filter(question__topic=topic).values(field)
+    )
+
+
 class WorkQuerySet(models.QuerySet):
     def for_topic(self, topic):
         """The works a published argument or estimate of `topic` cites."""
-        return self.filter(
-            Q(pk__in=Argument.objects.published().for_topic(topic).values("work_id"))
-            | Q(pk__in=Estimate.objects.published().filter(question__topic=topic).values("work_id"))
-        )
+        return self.filter(cited_in_topic(topic, "work_id"))
 
 
 class Work(models.Model):
@@ -312,10 +316,7 @@ class SourceQuerySet(models.QuerySet):
 
     def for_topic(self, topic):
         """The sources a published argument or estimate of `topic` comes from."""
-        return self.filter(
-            Q(pk__in=Argument.objects.published().for_topic(topic).values("source_id"))
-            | Q(pk__in=Estimate.objects.published().filter(question__topic=topic).values("source_id"))
-        )
+        return self.filter(cited_in_topic(topic, "source_id"))
 
 
 class Source(models.Model):
