@@ -1,4 +1,4 @@
-"""Search (historiography/search.py): what it finds of each kind, how a student's words
+"""Search (historiography/search/): what it finds of each kind, how a student's words
 are read (stems, stop words, accents, typos), the index kept in step with every write,
 the results page (groups, a question's sides, filters, pages, marks) and, on PostgreSQL,
 that each kind's match goes through its GIN index."""

@@ -10,7 +10,7 @@ the argument's stored tsvector now over claim, words and passage (0006's was cla
 the old quotation), a GIN expression index per other kind, and a trigram index on names.
 0006's name and title indexes served the old argument search only and are dropped.
 
-The documents come from historiography/search.py (DOCUMENTS); changing them there needs a
+The documents come from historiography/search/index.py (DOCUMENTS); changing them there needs a
 new migration that reinstalls these.
 """
 

@@ -10,7 +10,7 @@ One index per database, the same behaviour on both:
 - PostgreSQL: each kind's document as a tsvector in the `historiography_english` text
   search configuration (English stemming and stop words, accents folded by `unaccent`),
   through a GIN index each (an argument's a stored column, the others expression indexes:
-  PostgreSQL uses one only for the very same expression, hence DOCUMENTS here). Names are
+  PostgreSQL uses one only for the very same expression, hence DOCUMENTS in index.py). Names are
   also matched by trigram word similarity (pg_trgm), so "Solzhenitsin" finds Solzhenitsyn.
 
 The query is folded (accents, case) and stripped of stop words in Python on both, so
@@ -19,257 +19,30 @@ any word may, and when still nothing does, "did you mean" offers the nearest nam
 title words. Each kind's matches are bounded to CANDIDATES, ranked, then filtered.
 """
 
-import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Expression, Q, Value
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.db.models import Q, Value
 
-CONFIG = "historiography_english"
-FTS_TABLE = "historiography_search"
-# Matches ranked per kind; more are counted as "1,000+".
-CANDIDATES = 1000
-
-# What each kind's document is made of: (kind number, table, title, body). A change here
-# needs a migration that reinstalls the triggers (SQLite) and indexes (PostgreSQL).
-DOCUMENTS = {
-    "question": (1, "historiography_question", "title", ["background"]),
-    "position": (2, "historiography_position", "label", ["summary"]),
-    "argument": (3, "historiography_argument", "claim", ["words", "passage"]),
-    "person": (4, "historiography_historian", "name", ["sort_name"]),
-    "school": (5, "historiography_school", "name", ["description"]),
-    "work": (6, "historiography_work", "title", []),
-    "topic": (7, "historiography_topic", "title", ["summary"]),
-    "estimate": (0, "historiography_estimate", "measure", ["given_by", "note", "passage"]),
-}
-KIND_OF_NUMBER = {number: kind for kind, (number, *_rest) in DOCUMENTS.items()}
-
-# Words a student's question carries that say nothing about what they look for. The same
-# list on both databases (PostgreSQL's english configuration drops these too).
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers him his how i if in into is
-    it its itself just like many me more most much my no nor not of off on once only or
-    other our out over own same she should so some such than that the their them then
-    there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would you your""".split()
+from .index import (  # noqa: F401 (the index's API, used by migration 0014 and the command)
+    CANDIDATES,
+    CONFIG,
+    DOCUMENTS,
+    EVENTS,
+    FTS_TABLE,
+    KIND_OF_NUMBER,
+    postgresql_document,
+    rebuild,
+    sqlite_install_statements,
+    sqlite_refill_statements,
+    sqlite_uninstall_statements,
 )
-WORD = re.compile(r"\w+")
-
-
-def fold(text):
-    """Lower case without accents: "Jäckel" -> "jackel" (NFKD, combining marks dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def words_of(text):
-    """The words to look for in `text`: folded, without stop words, each once."""
-    seen = []
-    for word in WORD.findall(fold(text)):
-        if word not in STOP_WORDS and word not in seen and word.replace("_", ""):
-            seen.append(word)
-    return seen[:12]
-
-
-# Installing the index ---------------------------------------------------------------
-
-
-def _sqlite_row(kind, alias):
-    number, _table, title, body = DOCUMENTS[kind]
-    text = " || ' ' || ".join(f"{alias}.{column}" for column in body) or "''"
-    return f"{alias}.id * 8 + {number}, {alias}.{title}, {text}"
-
-
-def sqlite_install_statements():
-    """The FTS5 table and, per kind, the triggers that keep it in step."""
-    statements = [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-        "title, body, tokenize='porter unicode61 remove_diacritics 2')"
-    ]
-    for kind, (number, table, _title, _body) in DOCUMENTS.items():
-        insert = f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES ({_sqlite_row(kind, 'new')});"
-        delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id * 8 + {number};"
-        statements += [
-            f"CREATE TRIGGER {FTS_TABLE}_{kind}_insert AFTER INSERT ON {table} BEGIN {insert} END",
-            f"CREATE TRIGGER {FTS_TABLE}_{kind}_update AFTER UPDATE ON {table} BEGIN {delete} {insert} END",
-            f"CREATE TRIGGER {FTS_TABLE}_{kind}_delete AFTER DELETE ON {table} BEGIN {delete} END",
-        ]
-    return statements
-
-
-def sqlite_uninstall_statements():
-    statements = [f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{kind}_{event}" for kind in DOCUMENTS for event in EVENTS]
-    return [*statements, f"DROP TABLE IF EXISTS {FTS_TABLE}"]
-
-
-EVENTS = ("insert", "update", "delete")
-
-
-def sqlite_refill_statements():
-    statements = [f"DELETE FROM {FTS_TABLE}"]
-    for kind, (_number, table, _title, _body) in DOCUMENTS.items():
-        statements.append(f"INSERT INTO {FTS_TABLE}(rowid, title, body) SELECT {_sqlite_row(kind, table)} FROM {table}")
-    return statements
-
-
-def postgresql_document(kind, table=None):
-    """The tsvector SQL of a kind's document, its title weighed A and the rest D (as
-    SQLite's bm25 weighs them 10 to 1); `table` qualifies the columns in a query."""
-    _number, _table, title, body = DOCUMENTS[kind]
-    prefix = f'"{table}".' if table else ""
-    document = f"setweight(to_tsvector('{CONFIG}'::regconfig, {prefix}{title}), 'A')"
-    if body:
-        text = " || ' ' || ".join(f"{prefix}{column}" for column in body)
-        document += f" || to_tsvector('{CONFIG}'::regconfig, {text})"
-    return f"({document})"
-
-
-def rebuild():
-    """Refill the SQLite index from the tables (PostgreSQL's indexes need no refill)."""
-    if connection.vendor != "sqlite":
-        return 0
-    with connection.cursor() as cursor:
-        for statement in sqlite_refill_statements():
-            cursor.execute(statement)
-        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
-        return cursor.fetchone()[0]
-
-
-# Matching ---------------------------------------------------------------------------
-
-
-class Document(Expression):
-    """A kind's tsvector, the very expression its GIN index holds (an argument's is the
-    stored column `search_document`)."""
-
-    output_field = SearchVectorField()
-
-    def __init__(self, kind):
-        super().__init__()
-        self.kind = kind
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        if self.kind == "argument":
-            return f"{table}.search_document", []
-        return postgresql_document(self.kind, table.strip('"')), []
-
-
-def spellings(word):
-    """`word` and, for a British "-isation", the "-ization" that the stemmers fold
-    differently ("collectivisation" is "collectivization")."""
-    american = re.sub(r"isation(s?)$", r"ization\1", word)
-    return [word] if american == word else [word, american]
-
-
-def _fts_query(words, any_word):
-    terms = ["(" + " OR ".join(f'"{spelling}"' for spelling in spellings(word)) + ")" for word in words]
-    return (" OR " if any_word else " AND ").join(terms)
-
-
-def sqlite_candidates(words, any_word):
-    """{kind: [(id, rank), ...]} best first, at most CANDIDATES + 1 per kind, in one query."""
-    # bm25() may not stand in a window function: rank in a subquery, number outside it.
-    sql = (
-        "SELECT kind, id, rank FROM (SELECT kind, id, rank,"
-        " row_number() OVER (PARTITION BY kind ORDER BY rank) AS place"
-        f" FROM (SELECT rowid %% 8 AS kind, rowid / 8 AS id, bm25({FTS_TABLE}, 10.0, 1.0) AS rank"
-        f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)) WHERE place <= %s ORDER BY rank"
-    )
-    found = {kind: [] for kind in DOCUMENTS}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_query(words, any_word), CANDIDATES + 1])
-        for number, pk, rank in cursor.fetchall():
-            # bm25 is lower for better matches; ranks here are higher for better.
-            found[KIND_OF_NUMBER[number]].append((pk, -rank))
-    return found
-
-
-def postgresql_query(words, any_word):
-    terms = ["(" + " | ".join(spellings(word)) + ")" for word in words]
-    return SearchQuery((" | " if any_word else " & ").join(terms), search_type="raw", config=CONFIG)
-
-
-def similar_names(names, words, cutoff=0.8):
-    """The ids of `names` ((id, name) pairs) with a word close to one of `words`: the
-    typo tolerance for names where there is no trigram index (SQLite)."""
-    by_word = {}
-    for pk, name in names:
-        for word in WORD.findall(fold(name)):
-            by_word.setdefault(word, set()).add(pk)
-    found = []
-    for word in words:
-        if len(word) < 4:
-            continue
-        for close in difflib.get_close_matches(word, by_word, n=3, cutoff=cutoff):
-            found += [pk for pk in sorted(by_word[close]) if pk not in found]
-    return found
-
-
-def suggestion(text, vocabulary):
-    """ "Did you mean": `text` with each word replaced by the nearest of `vocabulary`, or
-    None when no word changes."""
-    vocabulary = {fold(word) for entry in vocabulary for word in WORD.findall(entry) if len(word) > 2}
-    changed, out = False, []
-    for word in WORD.findall(text):
-        folded = fold(word)
-        if folded in STOP_WORDS or folded in vocabulary:
-            out.append(word)
-            continue
-        close = difflib.get_close_matches(folded, vocabulary, n=1, cutoff=0.7)
-        out.append(close[0] if close else word)
-        changed |= bool(close)
-    return " ".join(out) if changed else None
-
-
-# Snippets ---------------------------------------------------------------------------
-
-SUFFIXES = ("ization", "isation", "ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ism", "ist", "y")
-
-
-def _stem(word):
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def highlight(text, words, length=240):
-    """`text` escaped, cut to about `length` characters around the first match, with the
-    words that match (by the same folding and a rough stem) in <mark>."""
-    stems = {_stem(word) for word in words}
-    length = length or len(text)
-
-    def matches(token):
-        folded = fold(token)
-        return _stem(folded) in stems or any(len(s) > 3 and s in folded for s in stems)
-
-    tokens = list(WORD.finditer(text))
-    hits = [t for t in tokens if matches(t.group())]
-    start = 0
-    if len(text) > length and hits:
-        start = max(0, hits[0].start() - length // 3)
-        start = text.rfind(" ", 0, start) + 1 if start else 0
-    end = min(len(text), start + length)
-    if end < len(text):
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
-    out, cursor = [], start
-    for token in tokens:
-        if token.start() < start or token.end() > end:
-            continue
-        if matches(token.group()):
-            out += [escape(text[cursor : token.start()]), "<mark>", escape(token.group()), "</mark>"]
-            cursor = token.end()
-    out.append(escape(text[cursor:end]))
-    return mark_safe(("…" if start else "") + "".join(out) + ("…" if end < len(text) else ""))
-
+from .postgresql import Document, postgresql_query
+from .snippets import highlight
+from .sqlite import sqlite_candidates
+from .suggestions import similar_names, suggestion
+from .words import STOP_WORDS, WORD, fold, spellings, words_of  # noqa: F401
 
 # The search -------------------------------------------------------------------------
 
@@ -404,7 +177,7 @@ class Results:
     def filter_choices(self, topic=None):
         """The questions and schools the filters offer: the chosen topic's, else those of
         the results, so that one topic's search never lists another's debates."""
-        from .models import Argument, Question, School
+        from ..models import Argument, Question, School
 
         if topic:
             return Question.objects.published().filter(topic=topic), School.objects.for_topic(topic)
@@ -428,7 +201,7 @@ def querysets(*, topic=None, question=None, school=None):
     """Each kind's published rows, narrowed by the filters (all by GET, so results can be
     shared). People, schools, works and topics are narrowed to those of the published
     arguments the filters leave."""
-    from .models import Argument, Estimate, Historian, Position, Question, School, Topic, Work
+    from ..models import Argument, Estimate, Historian, Position, Question, School, Topic, Work
 
     arguments, estimates = Argument.objects.published(), Estimate.objects.published()
     questions = Question.objects.published()
@@ -539,7 +312,7 @@ def _add_questions_through(groups, direct):
 
 
 def _vocabulary():
-    from .models import Historian, Question, School, Topic, Work
+    from ..models import Historian, Question, School, Topic, Work
 
     for model, column in ((Historian, "name"), (School, "name"), (Work, "title"), (Topic, "title")):
         yield from model.objects.values_list(column, flat=True)
@@ -556,7 +329,7 @@ def _load(kind, hits, words, direct):
     lists (a question with its positions: two)."""
     from django.db.models import Prefetch
 
-    from .models import Argument, Estimate, Historian, Position, Question, School, Topic, Work
+    from ..models import Argument, Estimate, Historian, Position, Question, School, Topic, Work
 
     ids = [pk for pk, _rank, _extra in hits]
     through = {pk: extra for pk, _rank, extra in hits}
