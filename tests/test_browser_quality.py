@@ -1,6 +1,8 @@
 """Every page type in a real browser (Debian's Chromium through Playwright), at 375 px and
-1280 px: no console or page errors, no axe-core violation of WCAG 2.1 A/AA, no horizontal
-overflow on a phone, and no Nu HTML Checker error in the HTML the server sends. Full-page
+1280 px: no console or page errors, no axe-core violation of WCAG 2.1 A/AA or of its
+heading-order rule, an outline with every <article> headed and no level skipped, no horizontal
+overflow on a phone, and no Nu HTML Checker error (nor its "lacks heading" warning) in the
+HTML the server sends. Full-page
 screenshots go to screenshots/<page>-<width>.png for a human to look at. A second test
 uses the submission editor with the keyboard alone.
 
@@ -38,6 +40,26 @@ SCREENSHOTS = BASE_DIR / "screenshots"
 WIDTHS = (375, 1280)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "a long enough demo password"
+# The page's outline as a reader of headings meets it: every <article> (an argument card, a
+# board card) has a heading of its own, and no heading skips a level below the one before.
+OUTLINE_PROBLEMS = """() => {
+    const problems = [];
+    const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")];
+    document.querySelectorAll("article").forEach(article => {
+        if (!article.querySelector("h1, h2, h3, h4, h5, h6")) {
+            problems.push(`<article id="${article.id}" class="${article.className}"> has no heading`);
+        }
+    });
+    headings.slice(1).forEach((heading, n) => {
+        const before = Number(headings[n].tagName[1]), level = Number(heading.tagName[1]);
+        if (level > before + 1) {
+            problems.push(`heading level skipped: h${before} then h${level} "${heading.textContent.trim().slice(0, 60)}"`);
+        }
+    });
+    return problems;
+}"""
+# The checker's warnings that are outline faults (it reports them as warnings, not errors).
+VNU_OUTLINE_WARNINGS = ("lacks heading",)
 
 
 class BrowserTestCase(ChromiumTestCase):
@@ -324,7 +346,12 @@ class EveryPageInChromium(BrowserTestCase):
                     """async tags => {
                         const closed = [...document.querySelectorAll("details:not([open])")];
                         closed.forEach(d => d.open = true);
-                        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+                        const result = await axe.run(document, {
+                            runOnly: {type: "tag", values: tags},
+                            // Best practice, outside the WCAG tags: a heading one level below the last.
+                            rules: {"heading-order": {enabled: true}},
+                            resultTypes: ["violations"],
+                        });
                         closed.forEach(d => d.open = false);
                         return result.violations.map(v => ({id: v.id, help: v.help, targets: v.nodes.map(n => n.target.join(" "))}));
                     }""",
@@ -333,6 +360,8 @@ class EveryPageInChromium(BrowserTestCase):
                 for violation in violations:
                     for target in violation["targets"]:
                         problems.append(f"{where}: axe {violation['id']} ({violation['help']}): {target}")
+                if width == WIDTHS[-1]:
+                    problems += [f"{where}: {problem}" for problem in page.evaluate(OUTLINE_PROBLEMS)]
                 if width == WIDTHS[0]:
                     overflow = page.evaluate(
                         """() => document.documentElement.scrollWidth > window.innerWidth
@@ -348,10 +377,11 @@ class EveryPageInChromium(BrowserTestCase):
         self.assertFalse(problems, f"{len(problems)} problems:\n" + "\n".join(problems))
 
     def nu_html_checker_errors(self, html_dir):
-        """The Nu HTML Checker over every page's HTML at once (one JVM start)."""
+        """The Nu HTML Checker over every page's HTML at once (one JVM start): its errors,
+        and its warnings of an <article> or <section> without a heading."""
         files = sorted(html_dir.glob("*.html"))
         result = subprocess.run(
-            ["java", "-jar", str(VNU), "--format", "json", "--errors-only", "--exit-zero-always", *map(str, files)],
+            ["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, files)],
             capture_output=True,
             text=True,
             timeout=300,
@@ -361,6 +391,7 @@ class EveryPageInChromium(BrowserTestCase):
             f"{Path(m.get('url', '?')).stem}: vnu line {m.get('lastLine', '?')}: {m['message']} [{(m.get('extract') or '').strip()[:100]}]"
             for m in report["messages"]
             if m["type"] in ("error", "non-document-error")
+            or (m.get("subType") == "warning" and any(w in m["message"] for w in VNU_OUTLINE_WARNINGS))
         ]
 
 

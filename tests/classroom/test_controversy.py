@@ -437,7 +437,7 @@ class VisibilityTests(ControversyTestCase):
         response = self.board(self.other_student)
         self.assertNotContains(response, "Olga Otherova")
         self.assertNotContains(response, "Thea Third")
-        self.assertContains(response, "<strong>You</strong>", html=True)
+        self.assertContains(response, '<h3 class="card-name">You</h3>', html=True)
         self.assertContains(response, "Classmate ")
         self.assertContains(response, "classmates are shown anonymously")
         response = self.board(self.instructor)
