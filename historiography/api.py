@@ -97,25 +97,13 @@ class QuestionSerializer(PageUrlMixin, serializers.ModelSerializer):
         ]
 
 
-class PositionSerializer(PageUrlMixin, serializers.ModelSerializer):
-    question = slugs()
-    standing_source = slugs(allow_null=True)
+class PositionSerializer(PageUrlMixin, PositionInQuestionSerializer):
+    """A position on its own: as within its question, with the question and its page."""
 
-    class Meta:
-        model = Position
-        fields = [
-            "id",
-            "slug",
-            "label",
-            "summary",
-            "order",
-            "standing",
-            "standing_note",
-            "standing_source",
-            "standing_passage",
-            "question",
-            "html_url",
-        ]
+    question = slugs()
+
+    class Meta(PositionInQuestionSerializer.Meta):
+        fields = [*PositionInQuestionSerializer.Meta.fields, "question", "html_url"]
 
 
 class HistorianRefSerializer(serializers.ModelSerializer):
@@ -384,8 +372,18 @@ class PositionAPIFilter(django_filters.FilterSet):
         fields = ["topic", "question"]
 
 
-class HistorianAPIFilter(django_filters.FilterSet):
+class InTopicAPIFilter(django_filters.FilterSet):
+    """`topic` for the lists whose rows belong to a topic through what cites them rather
+    than through a column: the model's `for_topic()` says which (the people who argue in
+    it, their schools, the works and sources its arguments and estimates cite)."""
+
     topic = topic_choice(method="filter_topic")
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.for_topic(value)
+
+
+class HistorianAPIFilter(InTopicAPIFilter):
     role = django_filters.ChoiceFilter(choices=Role.choices)
     school = slug_choice("schools", School.objects.all(), distinct=True)
 
@@ -393,25 +391,14 @@ class HistorianAPIFilter(django_filters.FilterSet):
         model = Historian
         fields = ["topic", "role", "school"]
 
-    def filter_topic(self, queryset, name, value):
-        """People with a published argument or estimate in the topic."""
-        return queryset.filter(pk__in=Historian.objects.for_topic(value).values("pk"))
 
-
-class SchoolAPIFilter(django_filters.FilterSet):
-    topic = topic_choice(method="filter_topic")
-
+class SchoolAPIFilter(InTopicAPIFilter):
     class Meta:
         model = School
         fields = ["topic"]
 
-    def filter_topic(self, queryset, name, value):
-        """The schools of the people who argue in the topic."""
-        return queryset.filter(pk__in=School.objects.for_topic(value).values("pk"))
 
-
-class WorkAPIFilter(django_filters.FilterSet):
-    topic = topic_choice(method="filter_topic")
+class WorkAPIFilter(InTopicAPIFilter):
     author = slug_choice("authors", Historian.objects.all(), distinct=True)
     kind = django_filters.ChoiceFilter(choices=WorkKind.choices)
 
@@ -419,21 +406,11 @@ class WorkAPIFilter(django_filters.FilterSet):
         model = Work
         fields = ["topic", "author", "kind"]
 
-    def filter_topic(self, queryset, name, value):
-        """Works that a published argument or estimate of the topic cites."""
-        return queryset.filter(pk__in=Work.objects.for_topic(value).values("pk"))
 
-
-class SourceAPIFilter(django_filters.FilterSet):
-    topic = topic_choice(method="filter_topic")
-
+class SourceAPIFilter(InTopicAPIFilter):
     class Meta:
         model = Source
         fields = ["topic"]
-
-    def filter_topic(self, queryset, name, value):
-        """Sources that a published argument or estimate of the topic comes from."""
-        return queryset.filter(pk__in=Source.objects.for_topic(value).values("pk"))
 
 
 class EstimateAPIFilter(django_filters.FilterSet):
