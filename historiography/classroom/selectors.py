@@ -6,10 +6,20 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch
 
 from . import services
-from .models import Assignment, Citation, Course, Criterion, Enrollment, Phase, SideAllocation, Submission
+from .models import (
+    Assignment,
+    Citation,
+    Course,
+    Criterion,
+    CriterionScore,
+    Enrollment,
+    Phase,
+    SideAllocation,
+    Submission,
+)
 
 
 def phase_rows(assignment, now, submissions=None):
@@ -188,6 +198,18 @@ def grade_rows(assignment) -> list[GradeRow]:
             status = submission.progress if submission else ("not started" if side else missing)
             rows.append(GradeRow(student, is_enrolled, phase, side, submission, status))
     return rows
+
+
+def rubric_scores(assignment) -> tuple[list, dict]:
+    """The assignment's rubric criteria in order, each with `best` (its highest level's
+    points), and {feedback id: {criterion id: the chosen Level}}: two queries, one without
+    a rubric."""
+    criteria = list(Criterion.objects.filter(rubric__assignment=assignment).annotate(best=Max("levels__points")))
+    chosen = {}
+    if criteria:
+        for score in CriterionScore.objects.filter(criterion__in=criteria).select_related("level"):
+            chosen.setdefault(score.feedback_id, {})[score.criterion_id] = score.level
+    return criteria, chosen
 
 
 def gradebook(course) -> tuple[list[str], list]:

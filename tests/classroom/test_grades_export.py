@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from historiography.classroom import services
-from historiography.classroom.models import Submission
+from historiography.classroom import rubrics, services
+from historiography.classroom.models import Level, Submission
 
 from .test_classroom import ClassroomTestCase
 
@@ -102,3 +102,64 @@ class GradesExportTests(ClassroomTestCase):
         self.assertEqual(self.client.get(reverse("classroom:course-gradebook", args=[self.course.pk])).status_code, 403)
         self.client.force_login(self.other_instructor)
         self.assertEqual(self.client.get(reverse("classroom:course-gradebook", args=[self.course.pk])).status_code, 404)
+
+
+class GradesExportWithRubricTests(ClassroomTestCase):
+    """With a rubric, a column per criterion after the grade: the points of the level chosen."""
+
+    def setUp(self):
+        services.rubric_set(
+            assignment=self.assignment,
+            criteria=rubrics.parse(
+                "Evidence: Strong = 4 | Adequate = 2 | Missing = 0\n=Argument: Convincing = 3.5 | Partial = 1.5"
+            ),
+        )
+        self.evidence, self.argument = self.assignment.rubric.criteria.all()
+        self.graded = self.submit(self.student)
+        services.feedback_grade(
+            submission=self.graded,
+            author=self.instructor,
+            comment="Good.",
+            release=True,
+            scores={self.evidence.pk: self.level("Adequate"), self.argument.pk: self.level("Convincing")},
+        )
+        held = self.submit(self.other_student)
+        services.feedback_grade(
+            submission=held,
+            author=self.instructor,
+            comment="",
+            release=False,
+            scores={self.evidence.pk: self.level("Missing")},
+        )
+        self.client.force_login(self.instructor)
+
+    def submit(self, student):
+        submission = services.submission_start(assignment=self.assignment, student=student)
+        for argument in self.arguments_a:
+            services.submission_cite(submission=submission, argument=argument)
+        services.submission_save(submission=submission, version=1, statement="My case.", comments={}, removed=set())
+        return services.submission_submit(submission=submission)
+
+    def level(self, title):
+        return Level.objects.get(criterion__rubric__assignment=self.assignment, title=title)
+
+    def test_each_criterion_has_a_column_with_the_points_chosen(self):
+        # 1 session, 2 user, 3 the assignment, 4 its positions, 5 whether the user teaches
+        # it, 6 the rubric's criteria with their best points, 7 the scores with their
+        # levels, 8 enrolments, 9 allocations, 10 submissions with their feedback: the same
+        # whatever the class's or the rubric's size.
+        with self.assertNumQueries(10):
+            response = self.client.get(reverse("classroom:assignment-grades", args=[self.assignment.pk]))
+        rows = {row["username"]: row for row in read_as_excel(response)}
+        header = list(rows["student"])
+        self.assertEqual(
+            header[header.index("grade") : header.index("returned")],
+            ["grade", "rubric: Evidence (of 4)", "rubric: =Argument (of 3.5)"],
+        )
+        self.assertEqual(rows["student"]["grade"], "5.5/7.5")
+        self.assertEqual(rows["student"]["rubric: Evidence (of 4)"], "2")
+        self.assertEqual(rows["student"]["rubric: =Argument (of 3.5)"], "3.5")
+        # Held, one criterion scored so far: that one's points, the other empty.
+        self.assertEqual(rows["other_student"]["rubric: Evidence (of 4)"], "0")
+        self.assertEqual(rows["other_student"]["rubric: =Argument (of 3.5)"], "")
+        self.assertEqual(rows["other_student"]["returned"], "no")

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import selectors
+from .. import rubrics, selectors
 from ..access import check_board, get_assignment, get_course, get_phase
 from ..models import Phase
 
@@ -77,8 +77,10 @@ def _minute(moment):
 @login_required
 def assignment_grades_csv(request, pk):
     """One row per student and phase: every enrolled student, with a side or not, and the
-    students removed from the course who had work in the assignment (`enrolled`: removed)."""
+    students removed from the course who had work in the assignment (`enrolled`: removed).
+    With a rubric, after the grade a column per criterion: the points of the level chosen."""
     assignment = get_assignment(request.user, pk, teaching=True)
+    criteria, chosen = selectors.rubric_scores(assignment)
     response, writer = _csv_response(f"grades-assignment-{assignment.pk}.csv")
     writer.writerow(
         [
@@ -94,6 +96,7 @@ def assignment_grades_csv(request, pk):
             "submitted_at",
             "time_zone",
             "grade",
+            *[_csv_safe(f"rubric: {c.title} (of {rubrics.points(c.best or 0)})") for c in criteria],
             "returned",
             "feedback",
         ]
@@ -115,6 +118,7 @@ def assignment_grades_csv(request, pk):
                 _minute(submission.submitted_at if submission else None),
                 zone,
                 _csv_safe(feedback.grade) if feedback else "",
+                *[_criterion_points(chosen, feedback, criterion) for criterion in criteria],
                 "yes" if feedback and feedback.is_returned else "no",
                 _csv_safe(feedback.comment) if feedback else "",
             ]
@@ -142,6 +146,11 @@ def course_gradebook_csv(request, pk):
             ]
         )
     return response
+
+
+def _criterion_points(chosen, feedback, criterion):
+    level = chosen.get(feedback.pk, {}).get(criterion.pk) if feedback else None
+    return rubrics.points(level.points) if level else ""
 
 
 def _csv_safe(text):
