@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 
 from . import onboarding
 from .models import InstructorRequest, InstructorRequestStatus
+from .services import ServiceError
 
 
 @admin.register(InstructorRequest)
@@ -17,7 +18,7 @@ class InstructorRequestAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "email", "institution", "course", "user"]}),
         ("Decision", {"fields": ["email_verified_at", "status", "decided_at", "decided_by", "created"]}),
     ]
-    actions = ["approve", "decline"]
+    actions = ["approve", "decline", "resend_verification"]
 
     def has_add_permission(self, request):
         # A request comes with its account, made by “I teach”; staff create instructors with
@@ -26,11 +27,35 @@ class InstructorRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve: activate the account with the Instructor role, and e-mail them")
     def approve(self, request, queryset):
-        approved = sum(
-            onboarding.instructor_request_approve(instructor_request=instructor_request, by=request.user)
-            for instructor_request in queryset.filter(status=InstructorRequestStatus.PENDING).select_related("user")
+        """Approves the pending requests with a verified address; names the others."""
+        approved, refused = 0, []
+        for instructor_request in queryset.filter(status=InstructorRequestStatus.PENDING).select_related("user"):
+            try:
+                approved += onboarding.instructor_request_approve(
+                    instructor_request=instructor_request, by=request.user
+                )
+            except ServiceError as error:
+                refused.append(str(error))
+        if approved or not refused:
+            self.message_user(request, f"Approved {approved} request{'s' if approved != 1 else ''}.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(
+                request,
+                f"Not approved: {reason} If it never arrived, “Resend the verification e-mail”.",
+                messages.ERROR,
+            )
+
+    @admin.action(description="Resend the verification e-mail")
+    def resend_verification(self, request, queryset):
+        sent = sum(
+            onboarding.instructor_request_resend_verification(instructor_request=instructor_request)
+            for instructor_request in queryset.select_related("user")
         )
-        self.message_user(request, f"Approved {approved} request{'s' if approved != 1 else ''}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Sent the verification e-mail again to {sent} unverified pending request{'s' if sent != 1 else ''}.",
+            messages.SUCCESS if sent else messages.WARNING,
+        )
 
     @admin.action(description="Decline: the account stays inactive")
     def decline(self, request, queryset):

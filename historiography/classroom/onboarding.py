@@ -42,6 +42,15 @@ def instructor_request_create(*, username: str, password: str, name: str, instit
     return instructor_request
 
 
+def instructor_request_resend_verification(*, instructor_request) -> bool:
+    """Sends the verification e-mail again (say, the first went to spam); False, sending
+    nothing, when the address is verified already or the request decided."""
+    if instructor_request.is_email_verified or instructor_request.status != InstructorRequestStatus.PENDING:
+        return False
+    _send_verification(instructor_request)
+    return True
+
+
 def _send_verification(instructor_request) -> None:
     token = emails.verification_token(instructor_request.user, instructor_request.email)
     emails.send(
@@ -87,9 +96,16 @@ def instructor_request_verify(*, token: str, now: datetime | None = None):
 @transaction.atomic
 def instructor_request_approve(*, instructor_request, by, now: datetime | None = None) -> bool:
     """Activates the account with the Instructor role and tells them by e-mail. Returns
-    False (and does nothing) when the request was already decided."""
+    False (and does nothing) when the request was already decided. Refuses (ServiceError)
+    a request whose address is not verified: nobody gets an instructor account, and its
+    students' data, on an address they may not own."""
     if instructor_request.status != InstructorRequestStatus.PENDING:
         return False
+    if not instructor_request.is_email_verified:
+        raise ServiceError(
+            f"{instructor_request.name} has not verified {instructor_request.email} yet: "
+            "it can be approved once they follow the link in the verification e-mail."
+        )
     instructor_request.status = InstructorRequestStatus.APPROVED
     instructor_request.decided_at = now or timezone.now()
     instructor_request.decided_by = by

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from historiography.classroom import emails, onboarding, services
 from historiography.classroom.models import InstructorRequest, InstructorRequestStatus
+from historiography.classroom.services import ServiceError
 
 from ..base import BaseTestCase
 from ..factories import make_question
@@ -138,7 +139,12 @@ class ApprovalTests(BaseTestCase):
         self.admin = User.objects.create_superuser("boss", "boss@example.org", "pw")
         self.client.force_login(self.admin)
 
+    def verify(self):
+        onboarding.instructor_request_verify(token=emails.verification_token(self.request.user, self.request.email))
+        self.request.refresh_from_db()
+
     def test_the_admin_action_activates_adds_the_role_and_writes(self):
+        self.verify()
         url = reverse("admin:classroom_instructorrequest_changelist")
         self.assertContains(self.client.get(url), "Example High")
         with self.captureOnCommitCallbacks(execute=True):
@@ -158,6 +164,65 @@ class ApprovalTests(BaseTestCase):
         # They can log in now
         self.client.logout()
         self.assertTrue(logs_in(self.client, "ada", "a long unusual password 77"))
+
+    def test_an_unverified_address_is_not_approved_and_staff_are_told_why(self):
+        url = reverse("admin:classroom_instructorrequest_changelist")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"action": "approve", "_selected_action": [self.request.pk]}, follow=True)
+        self.assertContains(
+            response,
+            "Not approved: Ada Teacher has not verified ada@school.example.edu yet: it can be approved once they "
+            "follow the link in the verification e-mail.",
+        )
+        self.assertNotContains(response, "Approved 0 requests.")
+        self.request.refresh_from_db()
+        self.assertEqual((self.request.status, self.request.decided_by), ("pending", None))
+        user = User.objects.get(username="ada")
+        self.assertFalse(user.is_active)
+        self.assertFalse(user.groups.filter(name="Instructor").exists())
+        self.assertEqual(mail.outbox, [])
+        with self.assertRaisesMessage(ServiceError, "has not verified"):
+            onboarding.instructor_request_approve(instructor_request=self.request, by=self.admin)
+
+    def test_a_mixed_selection_approves_the_verified_and_names_the_rest(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            other = onboarding.instructor_request_create(
+                username="bo",
+                password="a long unusual password 78",
+                name="Bo Verified",
+                institution="Example High",
+                email="bo@school.example.edu",
+                course="History 11",
+            )
+        onboarding.instructor_request_verify(token=emails.verification_token(other.user, other.email))
+        url = reverse("admin:classroom_instructorrequest_changelist")
+        response = self.client.post(
+            url, {"action": "approve", "_selected_action": [self.request.pk, other.pk]}, follow=True
+        )
+        self.assertContains(response, "Approved 1 request.")
+        self.assertContains(response, "Not approved: Ada Teacher has not verified")
+        self.assertEqual(
+            dict(InstructorRequest.objects.values_list("name", "status")),
+            {"Ada Teacher": "pending", "Bo Verified": "approved"},
+        )
+
+    def test_staff_resend_the_verification_e_mail_and_approve_once_it_is_followed(self):
+        url = reverse("admin:classroom_instructorrequest_changelist")
+        response = self.client.post(
+            url, {"action": "resend_verification", "_selected_action": [self.request.pk]}, follow=True
+        )
+        self.assertContains(response, "Sent the verification e-mail again to 1 unverified pending request.")
+        self.assertEqual([message.to for message in mail.outbox], [["ada@school.example.edu"]])
+        path = re.search(r"https?://[^/\s]+(/accounts/verify/\S+)", mail.outbox[0].body).group(1)
+        self.client.get(path)
+        self.request.refresh_from_db()
+        self.assertTrue(self.request.is_email_verified)
+        self.client.post(url, {"action": "resend_verification", "_selected_action": [self.request.pk]})
+        self.assertEqual(len(mail.outbox), 1)  # verified: nothing more to send
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, {"action": "approve", "_selected_action": [self.request.pk]})
+        self.request.refresh_from_db()
+        self.assertEqual(self.request.status, "approved")
 
     def test_requests_are_not_added_by_hand(self):
         self.assertEqual(self.client.get(reverse("admin:classroom_instructorrequest_add")).status_code, 403)
