@@ -189,7 +189,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # "I teach" requests from these e-mail domains (and their subdomains) are approved as soon as
 # the address is verified; others wait for staff in the admin.
-# The hour (UTC) from which `manage.py send_notifications` sends instructors their daily digest.
+# The hour from which `manage.py send_notifications` sends instructors their daily digest, in
+# each instructor's own time zone (their profile's; TIME_ZONE without one).
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 INSTRUCTOR_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env.list("INSTRUCTOR_EMAIL_DOMAINS", default=[])]
 

@@ -1,20 +1,26 @@
 """Notifications: what each event tells whom, the user's choices, and the job that sends
 them (`manage.py send_notifications`, run by cron).
 
-The job is idempotent. It looks at the recent past (`LOOKBACK`) each time it runs, finds
-the events in it and, for each person concerned, writes a `Notification` row keyed by
-(user, kind, object, event) before any e-mail goes. The key is unique in the database, so
-a second run, or two runs at once, find the row there and tell nobody twice. E-mail is
-sent afterwards for the rows still pending, each claimed by a conditional UPDATE so only
-one run sends it; a failed send stays pending, for the next run to retry while it is
-within LOOKBACK."""
+The job is idempotent. Each run reads the events dated in a window of the past: from where
+the last run stopped (its `NotificationCheckpoint`), less an overlap of `LOOKBACK` for
+events dated into the past after the fact, up to now, or at most `CATCH_UP` further on, so
+that a job that was down for weeks catches up over a few runs with bounded work in each;
+the first run ever reads back only LOOKBACK (last term's assignments are not announced).
+For each event and person concerned it writes a `Notification` row keyed by (user, kind,
+object, event) before any e-mail goes. The key is unique in the database, so a second run,
+an overlapping window, or two runs at once find the row there and tell nobody twice. The
+checkpoint moves on only after every event of the window is recorded. E-mail is sent
+afterwards for the rows still pending (at most `EMAIL_BATCH` a run), each claimed by a
+conditional UPDATE so only one run sends it; a failed send stays pending, for the next run
+to retry while it is within LOOKBACK."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import signing
@@ -31,9 +37,11 @@ from .models import (
     Enrollment,
     Feedback,
     Notification,
+    NotificationCheckpoint,
     NotificationKind,
     NotificationPreference,
     Phase,
+    Profile,
     SideAllocation,
     Submission,
     SubmissionStatus,
@@ -41,9 +49,15 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# How far back the job looks for events: a job that was down for a day catches up, and a
-# first run on an old database does not announce last term's assignments.
+# Read again by every run before where the last one stopped (an assignment saved with an
+# opening time already past is still announced), and all a first run reads, so that a first
+# run on an old database does not announce last term's assignments.
 LOOKBACK = timedelta(days=2)
+# How much further than the checkpoint one run reads: after an outage the job catches up
+# this much of the past a run, and a run's work stays bounded.
+CATCH_UP = timedelta(days=7)
+EMAIL_BATCH = 500
+CHECKPOINT = "events"
 DUE_SOON = timedelta(hours=24)
 UNSUBSCRIBE_SALT = "classroom.unsubscribe"
 
@@ -54,6 +68,32 @@ STUDENT_KINDS = [
     NotificationKind.PHASE_CHANGED,
 ]
 INSTRUCTOR_KINDS = [NotificationKind.SUBMISSIONS_DIGEST]
+
+
+@dataclass(frozen=True)
+class Window:
+    """What one run reads: the events dated in (since, until]; `now` is the clock (deadlines
+    near, the digest's hour)."""
+
+    since: datetime
+    until: datetime
+    now: datetime
+
+
+def window_for(now: datetime) -> Window:
+    """The window of a run at `now`, from the checkpoint (see the module docstring)."""
+    checked = NotificationCheckpoint.objects.filter(name=CHECKPOINT).values_list("until", flat=True).first()
+    if checked is None:
+        checked = now - LOOKBACK
+    until = min(now, checked + CATCH_UP)
+    return Window(since=min(checked, until - LOOKBACK), until=until, now=now)
+
+
+def checkpoint_advance(until: datetime) -> None:
+    """Records that every event up to `until` is recorded; never moves back."""
+    checkpoint, created = NotificationCheckpoint.objects.get_or_create(name=CHECKPOINT, defaults={"until": until})
+    if not created:
+        NotificationCheckpoint.objects.filter(pk=checkpoint.pk, until__lt=until).update(until=until)
 
 
 @dataclass
@@ -120,10 +160,16 @@ def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%-d %B %Y, %H:%M %Z")
 
 
-def assignments_opened(now: datetime) -> list[Event]:
-    """Every enrolled student, when an assignment opens."""
+def assignments_opened(window: Window) -> list[Event]:
+    """Every enrolled student, when an assignment opens. One that closed before the job
+    caught up with its opening is not announced: it could only be reported as missed."""
     assignments = list(
-        Assignment.objects.filter(opens_at__gt=now - LOOKBACK, opens_at__lte=now).select_related("course")
+        Assignment.objects.filter(opens_at__gt=window.since, opens_at__lte=window.until)
+        .filter(
+            Q(mode=AssignmentMode.DEBATE, due_at__gt=window.now)
+            | Q(mode=AssignmentMode.CONTROVERSY, consensus_due_at__gt=window.now)
+        )
+        .select_related("course")
     )
     students = _enrolled({assignment.course_id for assignment in assignments})
     return [
@@ -140,10 +186,12 @@ def assignments_opened(now: datetime) -> list[Event]:
     ]
 
 
-def deadlines_near(now: datetime) -> list[Event]:
+def deadlines_near(window: Window) -> list[Event]:
     """A phase due within 24 hours: the enrolled students who have not submitted its work
     (for a consensus, whose group has not). Keyed by the deadline, so a deadline moved
-    later is reminded of again."""
+    later is reminded of again. Read at the clock, not the window: a reminder of a
+    deadline past is no use."""
+    now = window.now
     window = Q(due_at__gt=now, due_at__lte=now + DUE_SOON) | Q(
         mode=AssignmentMode.CONTROVERSY,
         swap_due_at__gt=now,
@@ -184,12 +232,14 @@ def deadlines_near(now: datetime) -> list[Event]:
     return events
 
 
-def phases_changed(now: datetime) -> list[Event]:
+def phases_changed(window: Window) -> list[Event]:
     """A controversy's phase 2 or 3 starting (its earlier phase's deadline passed, or the
-    instructor ended it): every enrolled student."""
+    instructor ended it): every enrolled student, unless that phase ended too before the
+    job caught up."""
+    since, until = window.since, window.until
     assignments = list(
         Assignment.objects.filter(mode=AssignmentMode.CONTROVERSY)
-        .filter(Q(due_at__gt=now - LOOKBACK, due_at__lte=now) | Q(swap_due_at__gt=now - LOOKBACK, swap_due_at__lte=now))
+        .filter(Q(due_at__gt=since, due_at__lte=until) | Q(swap_due_at__gt=since, swap_due_at__lte=until))
         .select_related("course")
     )
     students = _enrolled({assignment.course_id for assignment in assignments})
@@ -197,7 +247,7 @@ def phases_changed(now: datetime) -> list[Event]:
     for assignment in assignments:
         for phase in (Phase.SWAP, Phase.CONSENSUS):
             opens, due = assignment.phase_window(phase)
-            if now - LOOKBACK < opens <= now:
+            if since < opens <= until and due > window.now:
                 events.append(
                     Event(
                         kind=NotificationKind.PHASE_CHANGED,
@@ -212,11 +262,11 @@ def phases_changed(now: datetime) -> list[Event]:
     return events
 
 
-def feedback_returned(now: datetime) -> list[Event]:
+def feedback_returned(window: Window) -> list[Event]:
     """Returned feedback: the submission's author, or every member of a consensus group.
     Keyed by the moment of return, so feedback held back and returned again is told again."""
     feedbacks = list(
-        Feedback.objects.filter(returned_at__gt=now - LOOKBACK, returned_at__lte=now).select_related(
+        Feedback.objects.filter(returned_at__gt=window.since, returned_at__lte=window.until).select_related(
             "submission__assignment"
         )
     )
@@ -244,15 +294,22 @@ def feedback_returned(now: datetime) -> list[Event]:
     return events
 
 
-def submissions_digest(now: datetime) -> list[Event]:
-    """Once a day, from `NOTIFICATION_DIGEST_HOUR` (UTC): each instructor's new submissions
-    since their last digest (at most a day back), by course and assignment. Nothing new,
-    no digest."""
-    if now.astimezone(UTC).hour < settings.NOTIFICATION_DIGEST_HOUR:
-        return []
-    day = now.astimezone(UTC).date().isoformat()
+def _zone(name: str):
+    """A Profile's zone, or the site's when it has none (or one this system does not know)."""
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def submissions_digest(window: Window) -> list[Event]:
+    """Once a day, from `NOTIFICATION_DIGEST_HOUR` in each instructor's own time zone (their
+    Profile's; the site's without one): their courses' new submissions since their last
+    digest (the first: a day back; at most CATCH_UP back), by course and assignment.
+    Keyed by the instructor's local date. Nothing new, no digest."""
+    now = window.now
     submissions = list(
-        Submission.objects.filter(status=SubmissionStatus.SUBMITTED, submitted_at__gt=now - timedelta(days=1))
+        Submission.objects.filter(status=SubmissionStatus.SUBMITTED, submitted_at__gt=now - CATCH_UP)
         .filter(submitted_at__lte=now)
         .select_related("assignment__course")
         .order_by("assignment__course__title", "assignment__due_at", "submitted_at")
@@ -265,6 +322,7 @@ def submissions_digest(now: datetime) -> list[Event]:
         "course_id", "user_id"
     ):
         teachers[user_id].add(course_id)
+    zones = dict(Profile.objects.filter(user_id__in=teachers).values_list("user_id", "timezone"))
     last_digest = dict(
         Notification.objects.filter(kind=NotificationKind.SUBMISSIONS_DIGEST, user_id__in=teachers)
         .order_by("user_id", "created")
@@ -272,6 +330,9 @@ def submissions_digest(now: datetime) -> list[Event]:
     )
     events = []
     for user_id, courses in teachers.items():
+        local = now.astimezone(_zone(zones.get(user_id, "")))
+        if local.hour < settings.NOTIFICATION_DIGEST_HOUR:
+            continue
         since = last_digest.get(user_id, now - timedelta(days=1))
         new = [s for s in submissions if s.assignment.course_id in courses and s.submitted_at > since]
         if not new:
@@ -280,12 +341,13 @@ def submissions_digest(now: datetime) -> list[Event]:
         lines = [
             f"- {course}: {title}: {n} new submission{'s' if n != 1 else ''}" for (course, title), n in counts.items()
         ]
+        when = "yesterday" if since >= now - timedelta(hours=36) else since.astimezone(local.tzinfo).strftime("%-d %B")
         events.append(
             Event(
                 kind=NotificationKind.SUBMISSIONS_DIGEST,
                 object_id=user_id,
-                event_key=day,
-                title=f"{len(new)} new submission{'s' if len(new) != 1 else ''} since yesterday",
+                event_key=local.date().isoformat(),
+                title=f"{len(new)} new submission{'s' if len(new) != 1 else ''} since {when}",
                 body="\n".join(lines),
                 url=reverse("classroom:course-list"),
                 user_ids={user_id},
@@ -326,14 +388,15 @@ def record(event: Event, now: datetime) -> int:
 
 
 def send_pending(now: datetime) -> tuple[int, int]:
-    """E-mails the pending notifications of the last LOOKBACK; returns (sent, failed).
+    """E-mails the pending notifications of the last LOOKBACK, at most EMAIL_BATCH of them
+    (the rest wait for the next run); returns (sent, failed).
     Each row is claimed (pending to sending) by one UPDATE, so two runs never both send it;
     preferences are read again, so an unsubscribe since the row was written is honoured."""
     sent = failed = 0
     pending = (
         Notification.objects.filter(email_status=EmailStatus.PENDING, created__gt=now - LOOKBACK)
         .select_related("user")
-        .order_by("pk")
+        .order_by("pk")[:EMAIL_BATCH]
     )
     for notification in pending:
         if not Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.PENDING).update(
@@ -369,13 +432,16 @@ def _set_status(notification, status):
 
 
 def run(now: datetime | None = None) -> dict:
-    """One pass of the job: every collector's events recorded, then the e-mail sent.
-    Returns how many notifications of each kind were new, and the e-mail sent and failed."""
+    """One pass of the job: every collector's events in its window recorded, the checkpoint
+    moved to the window's end, then the e-mail sent. Returns how many notifications of each
+    kind were new, and the e-mail sent and failed."""
     now = now or timezone.now()
+    window = window_for(now)
     counts = Counter()
     for collect in COLLECTORS:
-        for event in collect(now):
+        for event in collect(window):
             counts[event.kind] += record(event, now)
+    checkpoint_advance(window.until)
     counts["emails_sent"], counts["emails_failed"] = send_pending(now)
     return dict(counts)
 

@@ -4,6 +4,7 @@ respected, the job run twice, the list and the header's count."""
 import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.management import call_command
@@ -17,8 +18,10 @@ from historiography.classroom.models import (
     EmailStatus,
     Feedback,
     Notification,
+    NotificationCheckpoint,
     NotificationKind,
     Phase,
+    Profile,
     Submission,
     SubmissionStatus,
 )
@@ -71,8 +74,11 @@ class AssignmentOpenedTests(NotificationTestCase):
         self.assertEqual(Notification.objects.filter(kind=OPENED).count(), 2)
         self.assertEqual(len(mail.outbox), 2)
 
-    def test_not_before_it_opens_nor_long_after(self):
+    def test_not_before_it_opens(self):
         self.assertEqual(self.run_job(timezone.now() - timedelta(days=2)).get(OPENED, 0), 0)
+
+    def test_a_first_run_long_after_does_not_announce_it(self):
+        # A job started on an old database: it reads back only LOOKBACK.
         self.assertEqual(self.run_job(timezone.now() + timedelta(days=3)).get(OPENED, 0), 0)
 
     def test_a_student_who_left_is_not_told(self):
@@ -249,6 +255,71 @@ class FeedbackReturnedTests(NotificationTestCase):
         self.assertEqual(self.told(FEEDBACK), ["other_student", "student"])
 
 
+@override_settings(NOTIFICATION_DIGEST_HOUR=24)  # no digest: it goes by the clock, not the window
+class CatchUpTests(NotificationTestCase):
+    """A job down for weeks: the next runs tell what was missed, once, a bounded stretch
+    of the past (CATCH_UP) a run."""
+
+    def test_events_missed_while_the_job_was_down_are_told_once(self):
+        now = timezone.now()
+        self.run_job(now - timedelta(days=20))  # the job's last run before the outage
+        self.assertEqual(Notification.objects.count(), 0)
+        submission = self.submit(self.student)
+        services.feedback_save(submission=submission, author=self.instructor, comment="Good.", grade="A", release=True)
+        Feedback.objects.update(returned_at=now - timedelta(days=15))  # returned during the outage
+
+        # Back up: each run reads a week on from where the last stopped.
+        self.assertEqual(self.run_job(now), {FEEDBACK: 1, "emails_sent": 1, "emails_failed": 0})
+        self.assertEqual(NotificationCheckpoint.objects.get().until, now - timedelta(days=13))
+        self.assertEqual(self.run_job(now).get(OPENED, 0), 0)  # up to now - 6 days
+        self.assertEqual(self.run_job(now)[OPENED], 2)  # opened a day ago
+        self.assertEqual(NotificationCheckpoint.objects.get().until, now)
+        # Caught up: again, and again, nothing new.
+        self.assertEqual(self.run_job(now)["emails_sent"], 0)
+        self.run_job(now + timedelta(minutes=10))
+        self.assertEqual(self.told(FEEDBACK), ["student"])
+        self.assertEqual(self.told(OPENED), ["other_student", "student"])
+        self.assertEqual(
+            sorted(m.subject for m in self.mails_to(self.student)),
+            [
+                "Feedback returned: Famine debate",
+                "New assignment in History 201: Famine debate",
+            ],
+        )
+
+    def test_an_assignment_that_closed_during_the_outage_is_not_announced_as_open(self):
+        now = timezone.now()
+        self.run_job(now - timedelta(days=20))
+        type(self.assignment).objects.filter(pk=self.assignment.pk).update(
+            opens_at=now - timedelta(days=19), due_at=now - timedelta(days=12)
+        )
+        for _ in range(4):
+            self.run_job(now)
+        self.assertEqual(self.told(OPENED), [])
+
+    def test_an_opening_dated_into_the_past_after_a_run_is_still_announced(self):
+        now = timezone.now()
+        self.run_job(now)
+        self.assertEqual(self.told(OPENED), ["other_student", "student"])
+        later = services.assignment_create(
+            course=self.course,
+            question=self.question,
+            positions=[self.side_a, self.side_b],
+            title="Second debate",
+            opens_at=now - timedelta(hours=5),  # saved after the run, opening before it
+            due_at=now + timedelta(days=7),
+        )
+        self.run_job(now + timedelta(minutes=10))
+        self.assertEqual(Notification.objects.filter(kind=OPENED, object_id=later.pk).count(), 2)
+
+    def test_a_run_sends_at_most_a_batch_of_e_mail_and_the_next_the_rest(self):
+        with mock.patch.object(notifications, "EMAIL_BATCH", 1):
+            self.assertEqual(self.run_job()["emails_sent"], 1)
+            self.assertEqual(self.run_job()["emails_sent"], 1)
+            self.assertEqual(self.run_job()["emails_sent"], 0)
+        self.assertEqual(len(mail.outbox), 2)
+
+
 @override_settings(NOTIFICATION_DIGEST_HOUR=7)
 class DigestTests(NotificationTestCase):
     def at(self, hour):
@@ -268,6 +339,25 @@ class DigestTests(NotificationTestCase):
         self.assertEqual(digest.title, "2 new submissions since yesterday")
         self.assertIn("History 201: Famine debate: 2 new submissions", digest.body)
         self.assertEqual([m.subject for m in self.mails_to(self.instructor)], [digest.title])
+
+    def test_the_digest_comes_at_the_hour_in_each_instructors_own_zone(self):
+        self.course.instructors.add(self.other_instructor)
+        Profile.objects.create(user=self.instructor, timezone="Asia/Tokyo")  # UTC+9
+        Profile.objects.create(user=self.other_instructor, timezone="America/New_York")  # UTC-5 (-4 in summer)
+        for student in (self.student, self.other_student):
+            Submission.objects.filter(pk=self.submit(student).pk).update(submitted_at=self.at(8))
+        self.run_job(self.at(9))  # 18:30 in Tokyo, 04:30 (05:30) in New York
+        self.assertEqual(self.told(DIGEST), ["instructor"])
+        tokyo = Notification.objects.get(kind=DIGEST)
+        self.assertEqual(tokyo.event_key, self.at(9).astimezone(ZoneInfo("Asia/Tokyo")).date().isoformat())
+        self.run_job(self.at(11))  # 06:30 (07:30) in New York: not yet in winter
+        self.run_job(self.at(12))  # 07:30 (08:30) in New York; Tokyo's day has its digest
+        self.run_job(self.at(13))
+        self.assertEqual(self.told(DIGEST), ["instructor", "other_instructor"])
+        self.assertEqual(
+            [m.subject for m in self.mails_to(self.other_instructor)], ["2 new submissions since yesterday"]
+        )
+        self.assertEqual(len(self.mails_to(self.instructor)), 1)
 
     def test_no_new_submissions_no_digest(self):
         self.run_job(self.at(8))

@@ -81,6 +81,21 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", "Sent"
 
 
+class NotificationCheckpoint(models.Model):
+    """How far the notification job has read the past: every event dated up to `until` is
+    recorded. The next run reads on from there, so a job that was down for a week still
+    tells everything it missed (a few days a run, see notifications.CATCH_UP)."""
+
+    name = models.CharField(max_length=30, unique=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}: up to {self.until:%Y-%m-%d %H:%M}"
+
+
 class NotificationQuerySet(models.QuerySet):
     def on_site(self):
         return self.filter(on_site=True)
