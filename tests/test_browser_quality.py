@@ -445,3 +445,42 @@ class SubmissionEditorByKeyboard(BrowserTestCase):
         self.assertEqual(draft.status, "draft")
         citation.refresh_from_db()
         self.assertEqual(citation.comment, "Cohen's Bukharin is my main evidence.")
+
+
+class ApiDocsInChromium(ChromiumTestCase):
+    """/api/docs/ once Swagger UI has drawn it, with an endpoint opened: an outline that
+    skips no level (axe's heading-order, which Lighthouse runs too) and one main landmark."""
+
+    RULES = ["heading-order", "landmark-no-duplicate-main", "landmark-main-is-top-level", "landmark-unique"]
+
+    def test_swagger_ui_headings_follow_in_order(self):
+        self.assertTrue(AXE.exists(), "axe-core is missing: run `make install` (npm ci)")
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900})
+        self.addCleanup(context.close)
+        context.add_init_script(path=AXE)
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(self.live_server_url + "/api/docs/", wait_until="load")
+        page.wait_for_selector("h3.opblock-tag", timeout=30_000)
+        page.click("#operations-arguments-arguments_list .opblock-summary-control")
+        page.wait_for_selector("#operations-arguments-arguments_list .parameters", timeout=30_000)
+
+        headings = page.evaluate("() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => h.tagName)")
+        self.assertEqual(headings[:4], ["H1", "H1", "H2", "H3"])  # the page, the API's title, Endpoints, a tag
+        self.assertEqual(page.evaluate(OUTLINE_PROBLEMS), [])
+        result = page.evaluate(
+            """async rules => {
+                const result = await axe.run(document, {runOnly: {type: "rule", values: rules}});
+                return {violations: result.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")),
+                        passes: result.passes.map(v => v.id)};
+            }""",
+            self.RULES,
+        )
+        self.assertEqual(result["violations"], [])
+        self.assertIn("heading-order", result["passes"])  # it ran, and found headings to check
+        self.assertEqual(errors, [])
+        # SWAGGER_UI_SETTINGS replaces drf-spectacular's plugin list, which is empty only
+        # while the API has no authentication.
+        self.assertEqual(page.evaluate("() => schemaAuthNames"), [], "keep drf-spectacular's plugins beside ours")
