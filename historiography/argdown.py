@@ -72,9 +72,7 @@ def question_argdown(question, positions, arguments, relations, url=""):
     if url:
         lines.append(_comment(f"From {url} (words and passages are verbatim from the sources named)."))
     lines += ["", f"# {escape(question.title)}", ""]
-    lines.append(
-        _comment(f"Where the scholarship stands: {question.get_standing_display()}. {question.standing_basis}")
-    )
+    lines.append(_comment("Where the scholarship stands: " + "".join(question.standing_statement())))
     if question.standing_source:
         source = question.standing_source.display_name
         lines.append(_comment(f"As {source} puts it ({question.standing_section}): {question.standing_passage}"))

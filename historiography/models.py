@@ -1,6 +1,8 @@
 """The scholarship (topics, schools, historians, works, questions, positions, arguments,
 estimates) and the classroom built on it. Ordered by dependency."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
@@ -471,6 +473,19 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("historiography:question-detail", args=[self.slug])
+
+    def standing_statement(self) -> tuple[str, str]:
+        """Where the scholarship stands, as (lead, rest), shown "…stands: <lead>" in bold and
+        `rest` right after it: the standing's name, then its basis. A basis that opens with
+        that name itself ("Contested. The …", "Consensus on a range …") gives the lead its
+        own word, so the name is not said twice ("Contested. Contested. The …")."""
+        label, basis = self.get_standing_display(), self.standing_basis.strip()
+        names = "|".join(re.escape(name) for name in (label, self.standing) if name)
+        opening = re.match(rf"(?:{names})\b", basis, re.IGNORECASE)
+        if not opening:
+            return f"{label}.", f" {basis}" if basis else ""
+        lead, rest = opening.group(), basis[opening.end() :]
+        return (lead + ".", rest[1:]) if rest.startswith(".") else (lead, rest)
 
 
 class PositionStanding(models.TextChoices):

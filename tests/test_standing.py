@@ -50,8 +50,8 @@ class QuestionPageStandingTests(StandingTestCase):
         response = self.client.get(self.question.get_absolute_url())
         self.assertContains(
             response,
-            "<strong>Where the scholarship stands: Consensus.</strong> "
-            "Consensus on a range: A Reference Work gives 6–20 million.",
+            # The basis opens with the standing's word: said once.
+            "<strong>Where the scholarship stands: Consensus</strong> on a range: A Reference Work gives 6–20 million.",
         )
         self.assertContains(
             response,
@@ -80,6 +80,61 @@ class QuestionPageStandingTests(StandingTestCase):
             "(Source: “A Reference Work” (Reference Site), “Total Death Toll Estimates”: “Words from the source.”)",
         )
         self.assertContains(response, '<span class="standing standing-minority">Minority view</span>')
+
+
+class StandingStatementTests(StandingTestCase):
+    """The standing's word is said once, whether or not the basis opens with it."""
+
+    def statement(self, standing, basis):
+        self.question.standing, self.question.standing_basis = standing, basis
+        return self.question.standing_statement()
+
+    def test_a_basis_opening_with_the_standings_word_gives_the_lead_its_word(self):
+        cases = [
+            (Standing.CONTESTED, "Contested. The sources disagree.", ("Contested.", " The sources disagree.")),
+            (Standing.CONTESTED, "contested on who built it.", ("contested", " on who built it.")),
+            (
+                Standing.CONSENSUS,
+                "Consensus on a range, not on a figure.",
+                ("Consensus", " on a range, not on a figure."),
+            ),
+            (Standing.MAJORITY, "Majority view. Most say so.", ("Majority view.", " Most say so.")),
+            (Standing.MAJORITY, "Majority. Most say so.", ("Majority.", " Most say so.")),
+            (Standing.OPEN, "  Open.  ", ("Open.", "")),
+        ]
+        for standing, basis, expected in cases:
+            with self.subTest(basis):
+                self.assertEqual(self.statement(standing, basis), expected)
+
+    def test_any_other_basis_follows_the_standings_name(self):
+        cases = [
+            (Standing.CONTESTED, "The sources disagree.", ("Contested.", " The sources disagree.")),
+            (Standing.OPEN, "Openly disputed by two sources.", ("Open.", " Openly disputed by two sources.")),
+            (Standing.OPEN, "Contested, some say.", ("Open.", " Contested, some say.")),
+            (Standing.CONSENSUS, "", ("Consensus.", "")),
+        ]
+        for standing, basis, expected in cases:
+            with self.subTest(basis):
+                self.assertEqual(self.statement(standing, basis), expected)
+
+    def test_the_dataset_never_says_a_standing_twice(self):
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from historiography.models import Question
+
+        call_command("loaddata", settings.BASE_DIR / "fixtures" / "stalinism.json", verbosity=0)
+        questions = list(Question.objects.published())
+        self.assertGreater(len(questions), 10)
+        for question in questions:
+            with self.subTest(question.slug):
+                page = self.client.get(question.get_absolute_url()).content.decode()
+                handout = self.client.get(reverse("historiography:question-handout", args=[question.slug]))
+                word = question.get_standing_display()
+                for html in (page, handout.content.decode()):
+                    self.assertNotIn(f"{word}.</strong> {word}", html)
+                    self.assertNotIn(f"{word}. {word}", html)
+                self.assertIn(f"Where the scholarship stands: {word}", page)
 
 
 class ComparisonStandingTests(StandingTestCase):
