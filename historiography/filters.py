@@ -168,9 +168,14 @@ class SearchForm(forms.Form):
     ]
 
     q = forms.CharField(label="Search", max_length=200, strip=True)
-    kind = forms.ChoiceField(label="Show", choices=KINDS, required=False)
+    kind = forms.ChoiceField(label="Show", choices=KINDS, required=False, widget=QuickSelect)
     topic = forms.ModelChoiceField(
-        label="Topic", queryset=Topic.objects.published(), to_field_name="slug", required=False, empty_label="Any topic"
+        label="Topic",
+        queryset=Topic.objects.published(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any topic",
+        widget=QuickSelect,
     )
     question = forms.ModelChoiceField(
         label="Question",
@@ -178,9 +183,15 @@ class SearchForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label="Any question",
+        widget=QuickSelect,
     )
     school = forms.ModelChoiceField(
-        label="School", queryset=School.objects.all(), to_field_name="slug", required=False, empty_label="Any school"
+        label="School",
+        queryset=School.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any school",
+        widget=QuickSelect,
     )
 
     def offer(self, questions, schools):

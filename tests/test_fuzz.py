@@ -539,3 +539,61 @@ class SuiteSizeTests(FuzzTestCase):
         self.assertIn("classroom:course-update", names)
         forms_found = {cls.__qualname__ for cls in project_forms()}
         self.assertLessEqual({"AssignmentForm", "SubmissionForm", "ArgumentListFilter", "SearchForm"}, forms_found)
+
+
+# Pieces of the search syntax and of what breaks parsers: quotes, minus signs, "or",
+# FTS5's and tsquery's own operators, characters the tokenizers read as nothing.
+SEARCH_PIECES = [
+    '"',
+    "-",
+    "--",
+    "or",
+    "OR",
+    " ",
+    "famine",
+    "Lenin's",
+    "’s",
+    "*",
+    "(",
+    ")",
+    "NOT",
+    "AND",
+    "NEAR",
+    ":",
+    "^",
+    "!",
+    "&",
+    "|",
+    "<->",
+    "'",
+    "\x00",
+    "é",
+    "_",
+    "—",
+    "1932–33",
+    "¹",
+    "ǅ",
+    "\u0301",
+    "\u202e",
+    "%",
+    "\\",
+    "the",
+]
+
+
+class SearchQueryFuzzTests(FuzzTestCase):
+    """Whatever is typed in the search box, with whatever operators, answers without a
+    server error on both databases (the parser builds FTS5 and tsquery syntax itself)."""
+
+    def test_no_query_string_is_a_server_error(self):
+        client, url = Client(raise_request_exception=False), reverse("historiography:search")
+        texts = st.lists(st.one_of(st.sampled_from(SEARCH_PIECES), st.text(max_size=4)), max_size=12).map("".join)
+
+        @fuzz_settings(60)
+        @given(texts, st.sampled_from(["", "argument", "person", "question"]))
+        def check(text, kind):
+            note(repr(text))
+            with transaction.atomic():
+                self.assertLess(client.get(url, {"q": text, "kind": kind}).status_code, 500)
+
+        check()

@@ -1,6 +1,5 @@
 """Each list and comparison page runs a fixed number of queries, whatever the rows."""
 
-from django.db import connection
 from django.urls import reverse
 
 from historiography.models import ArgumentRelation
@@ -70,18 +69,17 @@ class QueryCountTests(BaseTestCase):
         self.assert_constant(11, lambda q, n: f"{reverse('historiography:argument-list')}?question={q.slug}")
 
     def test_search(self):
-        # SQLite: the index's matches (one query for all kinds), the matching arguments
-        # kept (published, filtered), the names (typo tolerance). PostgreSQL: one ranked
-        # match per kind (8), the names (no one matched by trigram). Then the shown
+        # The index's candidates (one query for all kinds, on both databases), the matching
+        # arguments kept (published, filtered), the names (typo tolerance). Then the shown
         # questions and their positions; the shown arguments (joined), their historians'
         # schools, named examples, tags, incoming relations; the filters' topics,
         # questions, schools.
-        queries = 13 if connection.vendor == "sqlite" else 19
+        queries = 13
         self.assert_constant(queries, lambda q, n: f"{reverse('historiography:search')}?q=Claim")
 
     def test_search_one_kind_page_two(self):
         # as above, but no questions shown
-        queries = 11 if connection.vendor == "sqlite" else 17
+        queries = 11
         self.assert_constant(queries, lambda q, n: f"{reverse('historiography:search')}?q=Claim&kind=argument&page=2")
 
     def test_home(self):

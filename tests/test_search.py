@@ -3,12 +3,18 @@ are read (stems, stop words, accents, typos), the index kept in step with every 
 the results page (groups, a question's sides, filters, pages, marks) and, on PostgreSQL,
 that each kind's match goes through its GIN index."""
 
+import re
+import unittest
 from unittest import skipUnless
 
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from historiography import search
 from historiography.models import Argument, Question, Status
@@ -204,15 +210,69 @@ class ResultsPageTests(TestCase):
 @on_postgresql
 class PostgreSQLIndexTests(TestCase):
     def test_every_kind_is_matched_through_its_gin_index(self):
-        query = search.postgresql_query(["famine"], any_word=False)
+        from historiography.search import postgresql
+
+        sql, params = postgresql.candidates_sql(search.parse('famine "great terror" -zeppelin'), names="Conquest")
         with connection.cursor() as cursor:
             # The tables are tiny, where a sequential scan is cheapest: forbid it to see
             # whether an index *can* serve each kind.
             cursor.execute("SET LOCAL enable_seqscan = off")
-            for kind, (_number, table, _title, _body) in search.DOCUMENTS.items():
-                with self.subTest(kind=kind):
-                    model = {q.model._meta.db_table: q.model for q in search.querysets().values()}[table]
-                    plan = model.objects.alias(document=search.Document(kind)).filter(document=query).explain()
-                    self.assertIn(f"{kind}_search_document", plan)
-            plan = search.querysets()["person"].model.objects.filter(name__trigram_word_similar="Conquest").explain()
-            self.assertIn("historian_name_trigram", plan)
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        for kind in search.DOCUMENTS:
+            with self.subTest(kind=kind):
+                self.assertIn(f"Bitmap Index Scan on {kind}_search_document", plan)
+        self.assertIn("Bitmap Index Scan on historian_name_trigram", plan)
+
+    def test_did_you_mean_reads_names_and_titles_through_their_trigram_indexes(self):
+        from historiography.search.suggestions import vocabulary
+
+        TopicFactory(title="Stalinism")
+        with CaptureQueriesContext(connection) as context:
+            self.assertIn("Stalinism", list(vocabulary(["stalinsm"])))
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + context.captured_queries[0]["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        for index in ("historian_name", "school_name", "work_title", "topic_title", "question_title"):
+            self.assertIn(f"Bitmap Index Scan on {index}_trigram", plan)
+
+
+class ParserTests(unittest.TestCase):
+    """The search syntax (words.parse), and that each database's syntax is written from
+    its words alone, whatever was typed."""
+
+    def test_phrases_words_left_out_and_alternatives(self):
+        query = search.parse('"Cult of personality" -famine -"great terror" lenin or Trotsky\'s')
+        self.assertEqual(
+            query.groups,
+            [
+                [search.words.Term(("cult", "of", "personality")), search.words.Term(("lenin",))],
+                [search.words.Term(("trotsky",))],
+            ],
+        )
+        self.assertEqual(query.excluded, [search.words.Term(("famine",)), search.words.Term(("great", "terror"))])
+        self.assertEqual(query.words, ["cult", "personality", "lenin", "trotsky"])
+
+    def test_nothing_to_look_for(self):
+        for text in ["", "the of", "-famine", "or", '""', '"the"', "- -", "\x00"]:
+            with self.subTest(text=text):
+                self.assertFalse(search.parse(text))
+
+    @hypothesis_settings(max_examples=300, derandomize=True, database=None, deadline=None)
+    @given(st.text(max_size=120))
+    def test_any_text_parses_into_quoted_words_only(self, text):
+        from historiography.search import postgresql, sqlite
+
+        query = search.parse(text)
+        for term in query.terms + query.excluded:
+            self.assertTrue(term.words)
+            for word in term.words:
+                self.assertRegex(word, r"^\w+$")
+        if query:
+            expression = sqlite.fts_expression(query)
+            # Outside the double-quoted words, only FTS5's operators and parentheses.
+            self.assertRegex(re.sub(r'"[^"]*"', "", expression), r"^[()\sANDORT]*$")
+            sql, params = postgresql.tsquery(query)
+            self.assertEqual(sql.count("%s"), len(params))
+            self.assertNotIn("'", sql.replace(f"'{search.CONFIG}'", ""))  # the user's words are all parameters

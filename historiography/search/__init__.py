@@ -21,10 +21,10 @@ title words. Each kind's matches are bounded to CANDIDATES, ranked, then filtere
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Q
 
+from . import postgresql, sqlite
 from .index import (  # noqa: F401 (the index's API, used by migration 0014 and the command)
     CANDIDATES,
     CONFIG,
@@ -38,11 +38,10 @@ from .index import (  # noqa: F401 (the index's API, used by migration 0014 and 
     sqlite_refill_statements,
     sqlite_uninstall_statements,
 )
-from .postgresql import Document, postgresql_query
+from .postgresql import Document, postgresql_query  # noqa: F401
 from .snippets import highlight
-from .sqlite import sqlite_candidates
-from .suggestions import similar_names, suggestion
-from .words import STOP_WORDS, WORD, fold, spellings, words_of  # noqa: F401
+from .suggestions import similar_names, suggestion, vocabulary
+from .words import STOP_WORDS, WORD, Query, fold, parse, spellings, tokens, words_of  # noqa: F401
 
 # The search -------------------------------------------------------------------------
 
@@ -54,6 +53,8 @@ class Group:
     hits: list = field(default_factory=list)  # [(pk, rank)], best first, filtered
     capped: bool = False
     best: float = float("-inf")
+    exact: bool = False  # a match's whole title is what was typed
+    titled: bool = False  # a match's title has every word typed
 
     @property
     def count(self):
@@ -76,38 +77,64 @@ LABELS = {
 }
 
 
-def run(words, querysets, any_word=False):
-    """{kind: Group} of the matches of `words` among `querysets` (the kinds' published,
-    filtered querysets), each best first. The arguments' and positions' questions are
-    returned with each argument and position id: (pk, rank, question id)."""
+def run(query, querysets, any_word=False):
+    """{kind: Group} of the matches of `query` (a words.Query) among `querysets` (the
+    kinds' published, filtered querysets), each best first: (pk, rank, question id) for
+    arguments, positions and estimates (the question they belong to), (pk, rank, None)
+    for the others. Each kind's candidates come from the index, bounded and ranked, in
+    one statement; then one query per kind that has candidates keeps those its queryset
+    holds (published, inside the filters)."""
     groups = {kind: Group(kind, LABELS[kind]) for kind in querysets}
     if connection.vendor == "sqlite":
-        found = sqlite_candidates(words, any_word)
-        for kind, queryset in querysets.items():
-            ranked = found[kind]
-            groups[kind].capped = len(ranked) > CANDIDATES
-            rank = dict(ranked[:CANDIDATES])
-            hits = _keep(queryset, kind, list(rank))
-            groups[kind].hits = sorted(((pk, rank.get(pk, 0.0), extra) for pk, extra in hits), key=lambda h: -h[1])
-        return groups
-    query = postgresql_query(words, any_word)
+        found = sqlite.candidates(query, any_word)
+    else:
+        found = postgresql.candidates(query, any_word, names=" ".join(query.words))
+    exact = " ".join(_singular(word) for word in query.words)
+    words = {_singular(word) for word in query.words}
     for kind, queryset in querysets.items():
-        matched = Q(document=query)
-        if kind == "person":
-            matched |= Q(name__trigram_word_similar=" ".join(words))
-        ranked = (
-            queryset.alias(document=Document(kind))
-            .filter(matched)
-            # Divided by 1 + log(length): a name's match outweighs a long passage's, as
-            # bm25 weighs them on SQLite.
-            .annotate(rank=SearchRank(Document(kind), query, normalization=Value(1)))
-            .order_by("-rank", "pk")
-            .values_list("pk", "rank", *_extra(kind))[: CANDIDATES + 1]
-        )
-        ranked = [(pk, rank, extra[0] if extra else None) for pk, rank, *extra in ranked]
+        ranked = found[kind][: CANDIDATES + 1]
         groups[kind].capped = len(ranked) > CANDIDATES
-        groups[kind].hits = ranked[:CANDIDATES]
+        ranked = ranked[:CANDIDATES]
+        if kind in TITLED:
+            titles = [fold_title(title) for _pk, _score, title in ranked]
+            groups[kind].exact = exact in titles
+            groups[kind].titled = any(words <= set(title.split()) for title in titles)
+            rank = {pk: _weigh(score, title, words, exact) for (pk, score, _t), title in zip(ranked, titles)}
+        else:
+            rank = {pk: score for pk, score, _title in ranked}
+        hits = _keep(queryset, kind, list(rank))
+        groups[kind].hits = sorted(((pk, rank[pk], extra) for pk, extra in hits), key=lambda h: (-h[1], h[0]))
     return groups
+
+
+# Kinds whose title is a name or a title (not a claim, a side's label or a measure): what
+# was typed may be one of these exactly.
+TITLED = ("question", "person", "school", "work", "topic")
+
+
+def fold_title(title):
+    """A title's words as they are compared with what was typed, without stop words,
+    possessives and plurals: "Lenin's Testament" and "lenins testaments" are both "lenin
+    testament"."""
+    return " ".join(_singular(word) for word in tokens(title) if word not in STOP_WORDS)
+
+
+def _singular(word):
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _weigh(rank, folded, words, exact):
+    """A match's rank, raised when its title (`folded`) is what was typed ("Lenin's
+    Testament" for "lenin's testament", thrice) or has every word typed as typed, not only
+    their stems (twice: "What kind of system was Stalinism?" before the many titles with
+    "Stalin")."""
+    if not folded or rank <= 0:
+        return rank
+    if folded == exact:
+        return rank * 3
+    if words <= set(folded.split()):
+        return rank * 2
+    return rank
 
 
 def _extra(kind):
@@ -118,8 +145,13 @@ def _extra(kind):
 
 def _keep(queryset, kind, ids):
     """The ids among `ids` that `queryset` holds (published, filtered), with the extra
-    column (a question id) where the kind has one."""
-    rows = queryset.filter(pk__in=ids).values_list("pk", *_extra(kind))
+    column (a question id) where the kind has one. No query for a kind without filters
+    or extra column (people, schools and works when nothing narrows them)."""
+    if not ids:
+        return []
+    if not queryset.query.where and not _extra(kind):
+        return [(pk, None) for pk in ids]
+    rows = queryset.filter(pk__in=ids).order_by().values_list("pk", *_extra(kind))
     return [(pk, extra[0] if extra else None) for pk, *extra in rows]
 
 
@@ -161,10 +193,17 @@ class Results:
     suggestion: str | None = None
     kind: str = ""
     page: object = None  # the Page of the chosen kind
+    excluded: list = field(default_factory=list)  # what was left out ("-word"), as typed words
 
     @property
     def total(self):
         return sum(group.count for group in self.groups)
+
+    @property
+    def total_display(self):
+        """The count of results, "3,000+" when a kind has more than it counts."""
+        capped = any(group.capped for group in self.groups)
+        return f"{self.total:,}+" if capped else f"{self.total:,}"
 
     @property
     def kind_label(self):
@@ -182,7 +221,9 @@ class Results:
         if topic:
             return Question.objects.published().filter(topic=topic), School.objects.for_topic(topic)
         questions = Question.objects.published().filter(pk__in=self.ids("question"))
-        arguments = Argument.objects.published().filter(position__question__in=self.ids("question"))
+        # The schools of the matching arguments (at most CANDIDATES of them), not of every
+        # argument of the questions found: over 100,000 arguments that read them all.
+        arguments = Argument.objects.published().filter(pk__in=self.ids("argument"))
         schools = School.objects.filter(
             Q(pk__in=self.ids("school")) | Q(pk__in=School.objects.of_arguments(arguments).values("pk"))
         )
@@ -242,27 +283,41 @@ def querysets(*, topic=None, question=None, school=None):
 
 def search(text, *, kind="", page=None, **filters):
     """What a student's `text` finds, grouped by kind, the shown items loaded."""
-    words = words_of(text)
+    query = parse(text)
+    words = query.words
     results = Results(text=text, words=words, groups=[], kind=kind)
-    if not words:
-        # Stop words alone: nothing to look for, so nothing is read.
+    results.excluded = [" ".join(term.words) for term in query.excluded]
+    if not query:
+        # Stop words (or only words to leave out): nothing to look for, so nothing is read.
         return results
     kinds = querysets(**filters)
-    groups = run(words, kinds)
-    if not any(group.hits for group in groups.values()) and len(words) > 1:
-        groups, results.any_word = run(words, kinds, any_word=True), True
+    groups = run(query, kinds)
+    if not any(group.hits for group in groups.values()) and len(query.terms) > 1:
+        groups, results.any_word = run(query, kinds, any_word=True), True
     _add_people_by_likeness(groups["person"], kinds["person"], words)
+    _add_arguments_by_author(groups, kinds["argument"])
     for group in groups.values():
         group.best = max((rank for _pk, rank, _extra in group.hits), default=float("-inf"))
     direct = {pk for pk, _rank, _extra in groups["question"].hits}
     _add_questions_through(groups, direct)
-    # Questions first when one matches by its own words; then the kinds by their best
-    # match (a name found only by its likeness to a word typed comes last).
+    # Questions first when one matches by its own words, unless none has every word in
+    # its title and a name or title is exactly what was typed ("Lenin's testament": the
+    # work); then the kinds by their best match (a name found only by its likeness to a
+    # word typed last).
     found = [group for group in groups.values() if group.hits]
-    results.groups = sorted(found, key=lambda g: (not (g.kind == "question" and direct), -g.best, ORDER.index(g.kind)))
+    named = not groups["question"].titled and any(g.exact for g in found if g.kind != "question")
+    results.groups = sorted(
+        found,
+        key=lambda g: (
+            not (named and g.exact),
+            not (g.kind == "question" and direct),
+            -g.best,
+            ORDER.index(g.kind),
+        ),
+    )
     if not results.groups or results.any_word:
         # Nothing has every word: offer the nearest names and title words.
-        results.suggestion = suggestion(text, _vocabulary())
+        results.suggestion = suggestion(text, vocabulary(words))
     if not results.groups:
         return results
     from django.core.paginator import Paginator
@@ -292,6 +347,30 @@ def _add_people_by_likeness(group, people, words):
     group.hits += [(pk, 0.0, None) for pk in similar_names(names, words) if pk not in found]
 
 
+# People whose arguments a search by their name lists.
+AUTHORS = 5
+
+
+def _add_arguments_by_author(groups, arguments):
+    """The arguments of the people whose name has every word typed ("Conquest", "Robert
+    Conquest"), after the arguments that match by their own words, ranked as half their
+    author's match so that the person comes before them. One query, only when a name
+    matched by its words (not by its likeness to a misspelt one)."""
+    people = [(pk, rank) for pk, rank, _extra in groups["person"].hits if rank > 0.01][:AUTHORS]
+    if not people:
+        return
+    group, weight = groups["argument"], dict(people)
+    found = {pk for pk, _rank, _extra in group.hits}
+    rows = (
+        arguments.filter(historian__in=weight)
+        .order_by("pk")
+        .values_list("pk", "historian_id", *_extra("argument"))[: CANDIDATES + 1]
+    )
+    added = [(pk, weight[author] / 2, question) for pk, author, question in rows if pk not in found]
+    group.hits = sorted(group.hits + added, key=lambda h: (-h[1], h[0]))[:CANDIDATES]
+    group.capped = group.capped or len(rows) > CANDIDATES
+
+
 def _add_questions_through(groups, direct):
     """Questions whose positions, arguments or estimates match, after those that match
     themselves, so that a matching argument is never shown without its debate's sides.
@@ -309,14 +388,6 @@ def _add_questions_through(groups, direct):
     # Among the kinds, the questions found through others weigh as their best match.
     ranks = [rank for _pk, rank, _ in group.hits[: len(direct)]] + [rank for rank, _kind in through.values()]
     group.best = max(ranks, default=float("-inf"))
-
-
-def _vocabulary():
-    from ..models import Historian, Question, School, Topic, Work
-
-    for model, column in ((Historian, "name"), (School, "name"), (Work, "title"), (Topic, "title")):
-        yield from model.objects.values_list(column, flat=True)
-    yield from Question.objects.published().values_list("title", flat=True)
 
 
 def _in_order(queryset, ids):
@@ -368,9 +439,9 @@ def arguments(queryset, text):
     """The arguments of `queryset` matching `text`, best first."""
     from django.db.models import Case, IntegerField, Value, When
 
-    words = words_of(text)
-    if not words:
+    query = parse(text)
+    if not query:
         return queryset.none()
-    ids = [pk for pk, _rank, _extra in run(words, {"argument": queryset})["argument"].hits]
+    ids = [pk for pk, _rank, _extra in run(query, {"argument": queryset})["argument"].hits]
     place = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
     return queryset.filter(pk__in=ids).order_by(place) if ids else queryset.none()

@@ -1,10 +1,23 @@
-"""PostgreSQL: each kind's tsvector (the expression its GIN index holds) and the query."""
+"""PostgreSQL: each kind's tsvector (the expression its GIN index holds), the tsquery of a
+parsed Query, and every kind's candidates in one statement.
+
+The tsquery is built from the Query's words with `phraseto_tsquery`, which reads any text
+as plain words (a phrase's stop words count as gaps, as in `websearch_to_tsquery`), and
+combined with && || !!: nothing typed is read as tsquery syntax.
+
+Each kind's candidates are bounded before they are ranked: the first POOL rows its GIN
+index (and, for names, the trigram index) finds, then ts_rank over those only, so a common
+word ranks at most POOL rows per kind instead of every match; no join, no count."""
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connection
 from django.db.models import Expression
 
-from .index import CONFIG, postgresql_document
+from .index import CANDIDATES, CONFIG, DOCUMENTS, KIND_OF_NUMBER, postgresql_document
 from .words import spellings
+
+# Rows of each kind ranked: the first this many matches the index finds.
+POOL = CANDIDATES + 1
 
 
 class Document(Expression):
@@ -24,6 +37,66 @@ class Document(Expression):
         return postgresql_document(self.kind, table.strip('"')), []
 
 
-def postgresql_query(words, any_word):
-    terms = ["(" + " | ".join(spellings(word)) + ")" for word in words]
-    return SearchQuery((" | " if any_word else " & ").join(terms), search_type="raw", config=CONFIG)
+def _term(term):
+    texts = [" ".join(term.words)] if term.phrase else spellings(term.words[0])
+    sql = " || ".join(f"phraseto_tsquery('{CONFIG}'::regconfig, %s)" for _text in texts)
+    return f"({sql})", list(texts)
+
+
+def _join(terms, operator):
+    parts = [_term(term) for term in terms]
+    return "(" + f" {operator} ".join(sql for sql, _params in parts) + ")", [p for _sql, ps in parts for p in ps]
+
+
+def tsquery(query, any_word=False):
+    """(SQL, params) of the tsquery of `query` (see sqlite.fts_expression for its reading)."""
+    if any_word:
+        sql, params = _join(query.terms, "||")
+    else:
+        groups = [_join(group, "&&") for group in query.groups]
+        sql = "(" + " || ".join(s for s, _p in groups) + ")"
+        params = [p for _s, ps in groups for p in ps]
+    if query.excluded:
+        excluded, more = _join(query.excluded, "||")
+        sql, params = f"({sql} && !!{excluded})", params + more
+    return sql, params
+
+
+def postgresql_query(query, any_word=False):
+    """The tsquery of `query` as a Django expression (for a queryset's filter or rank)."""
+    from django.db.models.expressions import RawSQL
+
+    sql, params = tsquery(query, any_word)
+    return RawSQL(sql, params, output_field=SearchQuery(" ").output_field)
+
+
+def candidates_sql(query, any_word=False, names=""):
+    """(SQL, params) of the statement of `candidates`."""
+    q_sql, q_params = tsquery(query, any_word)
+    parts, params = [], []
+    for kind, (number, table, title, _body) in DOCUMENTS.items():
+        document = "search_document" if kind == "argument" else postgresql_document(kind)
+        match, match_params = f"{document} @@ {q_sql}", list(q_params)
+        rank, rank_params = f"ts_rank(document, {q_sql}, 1)", list(q_params)
+        if kind == "person" and names:
+            match, match_params = f"({match} OR name %%> %s)", [*match_params, names]
+            rank, rank_params = f"{rank} + word_similarity(%s, title) / 1000", [*rank_params, names]
+        parts.append(
+            f"(SELECT {number} AS kind, id, {rank} AS rank, title FROM"
+            f" (SELECT id, {title} AS title, {document} AS document FROM {table} WHERE {match} LIMIT {POOL}) AS pool"
+            f" ORDER BY 3 DESC, 2 LIMIT {CANDIDATES + 1})"
+        )
+        params += rank_params + match_params
+    return " UNION ALL ".join(parts), params
+
+
+def candidates(query, any_word=False, names=""):
+    """{kind: [(id, rank, title), ...]} best first, at most CANDIDATES + 1 per kind, in
+    one statement. People are also found by trigram word similarity of their name to
+    `names` (ranked below every person whose name has the words)."""
+    found = {kind: [] for kind in DOCUMENTS}
+    with connection.cursor() as cursor:
+        cursor.execute(*candidates_sql(query, any_word, names))
+        for number, pk, rank, title in cursor.fetchall():
+            found[KIND_OF_NUMBER[number]].append((pk, rank, title or ""))
+    return found

@@ -1,29 +1,52 @@
-"""SQLite: the FTS5 table's matches, ranked by bm25."""
+"""SQLite: the FTS5 table's matches, ranked by bm25, in one statement for every kind.
+
+The FTS5 expression is written here from the parsed Query's words alone, each in double
+quotes (a word holds no quote), so nothing a student types is read as FTS5 syntax."""
+
+import sqlite3
 
 from django.db import connection
+from django.db.utils import OperationalError
 
 from .index import CANDIDATES, DOCUMENTS, FTS_TABLE, KIND_OF_NUMBER
 from .words import spellings
 
 
-def _fts_query(words, any_word):
-    terms = ["(" + " OR ".join(f'"{spelling}"' for spelling in spellings(word)) + ")" for word in words]
-    return (" OR " if any_word else " AND ").join(terms)
+def _term(term):
+    if term.phrase:
+        return '"' + " ".join(term.words) + '"'
+    return "(" + " OR ".join(f'"{spelling}"' for spelling in spellings(term.words[0])) + ")"
 
 
-def sqlite_candidates(words, any_word):
-    """{kind: [(id, rank), ...]} best first, at most CANDIDATES + 1 per kind, in one query."""
+def fts_expression(query, any_word=False):
+    """The MATCH expression of `query`: its groups OR'ed, each group's terms AND'ed (with
+    `any_word`, every term OR'ed), then NOT the excluded terms."""
+    if any_word:
+        positive = " OR ".join(_term(term) for term in query.terms)
+    else:
+        positive = " OR ".join("(" + " AND ".join(_term(term) for term in group) + ")" for group in query.groups)
+    if query.excluded:
+        return f"({positive}) NOT ({' OR '.join(_term(term) for term in query.excluded)})"
+    return positive
+
+
+def candidates(query, any_word=False):
+    """{kind: [(id, rank, title), ...]} best first, at most CANDIDATES + 1 per kind."""
     # bm25() may not stand in a window function: rank in a subquery, number outside it.
     sql = (
-        "SELECT kind, id, rank FROM (SELECT kind, id, rank,"
+        "SELECT kind, id, rank, title FROM (SELECT kind, id, rank, title,"
         " row_number() OVER (PARTITION BY kind ORDER BY rank) AS place"
-        f" FROM (SELECT rowid %% 8 AS kind, rowid / 8 AS id, bm25({FTS_TABLE}, 10.0, 1.0) AS rank"
+        f" FROM (SELECT rowid %% 8 AS kind, rowid / 8 AS id, bm25({FTS_TABLE}, 10.0, 1.0) AS rank, title"
         f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)) WHERE place <= %s ORDER BY rank"
     )
     found = {kind: [] for kind in DOCUMENTS}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_query(words, any_word), CANDIDATES + 1])
-        for number, pk, rank in cursor.fetchall():
+        try:
+            cursor.execute(sql, [fts_expression(query, any_word), CANDIDATES + 1])
+        except (OperationalError, sqlite3.OperationalError):
+            # A word the tokenizer reads as nothing ("" is an FTS5 syntax error): no match.
+            return found
+        for number, pk, rank, title in cursor.fetchall():
             # bm25 is lower for better matches; ranks here are higher for better.
-            found[KIND_OF_NUMBER[number]].append((pk, -rank))
+            found[KIND_OF_NUMBER[number]].append((pk, -rank, title or ""))
     return found
