@@ -39,7 +39,7 @@ from historiography.classroom.models import (  # noqa: E402
     Submission,
     SubmissionStatus,
 )
-from historiography.models import Argument, Question, School, Status  # noqa: E402
+from historiography.models import Argument, Historian, Question, School, Status  # noqa: E402
 
 HOST = "127.0.0.1"
 
@@ -60,12 +60,26 @@ def pick_pages():
         .order_by("-submitted", "pk")
         .first()
     )
+    now = timezone.now()
+    allocation = (
+        SideAllocation.objects.filter(assignment__opens_at__lte=now, assignment__due_at__gt=now)
+        .select_related("student", "assignment")
+        .order_by("assignment_id", "student_id")
+        .first()
+    )
+    historian = (
+        Historian.objects.annotate(argued=Count("arguments", filter=Q(arguments__status=Status.PUBLISHED)))
+        .order_by("-argued", "pk")
+        .first()
+    )
     pages = {
         "home": "/",
         "question": question.get_absolute_url(),
         "schools matrix": f"/compare/schools/?school={schools[0].slug}&school={schools[1].slug}",
         "argument list, filtered": f"/arguments/?school={schools[0].slug}&decade={decade}",
         "search": "/search/?q=grain+procurement",
+        "historian": historian.get_absolute_url(),
+        "student's assignment page": f"/assignments/{allocation.assignment_id}/",
         "instructor's board": f"/assignments/{assignment.pk}/board/",
         "API list": "/api/arguments/",
         "minimal view": "/bench/minimal/",
@@ -75,8 +89,9 @@ def pick_pages():
         "published arguments": Argument.objects.published().count(),
         "question arguments": question.arguments,
         "board submissions": assignment.submitted,
+        "historian arguments": historian.argued,
     }
-    return pages, assignment, facts
+    return pages, assignment, allocation.student, facts
 
 
 def count_queries(client, url):
@@ -86,19 +101,28 @@ def count_queries(client, url):
     return len(context.captured_queries)
 
 
+# The pages only a logged-in user sees, and whose session each is read with.
+PER_USER = {"instructor's board": "instructor", "student's assignment page": "student"}
+
+
 def main():
-    pages, assignment, facts = pick_pages()
+    pages, assignment, student, facts = pick_pages()
     instructor = assignment.course.instructors.order_by("pk").first()
-    teacher = Client(SERVER_NAME=HOST)
+    teacher, pupil = Client(SERVER_NAME=HOST), Client(SERVER_NAME=HOST)
     teacher.force_login(instructor)
-    queries, cached_queries = {}, {}
+    pupil.force_login(student)
+    users = {"instructor": teacher, "student": pupil}
+    queries, cached_queries, logged_in_queries = {}, {}, {}
     for name, url in pages.items():
-        client = teacher if name == "instructor's board" else Client(SERVER_NAME=HOST)
+        client = users[PER_USER[name]] if name in PER_USER else Client(SERVER_NAME=HOST)
         with override_settings(PAGE_CACHE_SECONDS=0):
             queries[name] = count_queries(client, url)
         with override_settings(PAGE_CACHE_SECONDS=600):
             count_queries(client, url)
             cached_queries[name] = count_queries(client, url)
+            client = users[PER_USER.get(name, "student")]
+            count_queries(client, url)
+            logged_in_queries[name] = count_queries(client, url)
     invalidate_public_pages()  # start the server's cached run from an empty page cache
     print(
         json.dumps(
@@ -106,9 +130,13 @@ def main():
                 "pages": pages,
                 "facts": facts,
                 "board_cookie": f"{teacher.cookies['sessionid'].key}={teacher.cookies['sessionid'].value}",
+                "student_cookie": f"{pupil.cookies['sessionid'].key}={pupil.cookies['sessionid'].value}",
+                "per_user": PER_USER,
                 "instructor": instructor.username,
+                "student": student.username,
                 "queries": queries,
                 "cached_queries": cached_queries,
+                "logged_in_queries": logged_in_queries,
                 "users": User.objects.count(),
             }
         )
@@ -161,7 +189,7 @@ def saved(writers_json):
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["pages"]:
-        pages, assignment, facts = pick_pages()
+        pages, assignment, _student, facts = pick_pages()
         argument = Argument.objects.published().order_by("pk").select_related("historian", "work").first()
         pages.update(
             {
