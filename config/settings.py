@@ -150,6 +150,9 @@ CACHES = {
 # Its invalidation reaches every process only through a shared cache, so it is on by
 # default only with Redis in production; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL and not DEBUG else 0)
+# Argument cards kept as HTML fragments in the shared cache, for every page and reader
+# (historiography/cards.py): dropped by the same invalidation, so on only with Redis; 0 off.
+CARD_CACHE_SECONDS = env.int("CARD_CACHE_SECONDS", default=3600 if REDIS_URL and not DEBUG else 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

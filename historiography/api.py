@@ -337,6 +337,8 @@ class ArgumentAPIFilter(ArgumentFilter):
     question = slug_choice("position__question", Question.objects.published())
     position = django_filters.ModelChoiceFilter(queryset=Position.objects.published())
     decade = DecadeFilter(method="filter_decade")
+    # The API names a person by slug, exactly (the pages' field also takes part of a name).
+    historian = slug_choice("historian", Historian.objects.all())
 
     class Meta:
         model = Argument

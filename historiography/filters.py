@@ -35,6 +35,48 @@ class QuickSelect(forms.Select):
         )
 
 
+class PersonField(forms.CharField):
+    """A person typed by name (or part of one) or slug, among `queryset` (the people in
+    view): cleans to the matching people's ids. An exact slug or full name picks that one
+    person (what the autocomplete fills in); otherwise everyone whose name contains the
+    words, up to MAX_MATCHES, so a one-letter query cannot name half the scholarship."""
+
+    MAX_MATCHES = 50
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset if queryset is not None else Historian.objects.all()
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = list(
+            self.queryset.filter(Q(slug=value) | Q(name__icontains=value) | Q(sort_name__icontains=value))
+            .order_by()
+            .values_list("pk", "slug", "name")[: self.MAX_MATCHES + 1]
+        )
+        exact = [pk for pk, slug, name in found if value in (slug, name) or name.casefold() == value.casefold()]
+        if exact:
+            return exact
+        if not found:
+            raise forms.ValidationError(f"nobody named “{value}” has arguments here.")
+        if len(found) > self.MAX_MATCHES:
+            raise forms.ValidationError(f"more than {self.MAX_MATCHES} people match “{value}”: type more of the name.")
+        return [pk for pk, _, _ in found]
+
+
+class PersonFilter(django_filters.CharFilter):
+    """The people filter as a text field with suggestions (static/js/people.js fills its
+    <datalist> from the people-suggest endpoint): no <select> of every person."""
+
+    field_class = PersonField
+
+    def filter(self, qs, value):
+        return qs.filter(historian__in=value) if value else qs
+
+
 class ArgumentFilter(django_filters.FilterSet):
     school = django_filters.ModelChoiceFilter(
         method="filter_school",
@@ -56,12 +98,18 @@ class ArgumentFilter(django_filters.FilterSet):
         distinct=True,
         widget=QuickSelect,
     )
-    historian = django_filters.ModelChoiceFilter(
-        to_field_name="slug",
-        queryset=Historian.objects.all(),
-        empty_label="Anyone",
-        label="Historian",
-        widget=QuickSelect,
+    historian = PersonFilter(
+        label="Person",
+        widget=forms.TextInput(
+            attrs={
+                "list": "people-suggestions",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "placeholder": "Anyone: type a name",
+                "aria-describedby": "people-help",
+                "data-suggest": "people",
+            }
+        ),
     )
     role = django_filters.ChoiceFilter(
         field_name="historian__role", choices=Role.choices, empty_label="Any role", label="Role", widget=QuickSelect
@@ -84,7 +132,7 @@ class ArgumentFilter(django_filters.FilterSet):
     def scope_choices(self, arguments):
         self.filters["school"].queryset = School.objects.of_arguments(arguments)
         self.filters["tag"].queryset = tags_of(arguments).order_by("name")
-        self.filters["historian"].queryset = Historian.objects.of_arguments(arguments)
+        self.filters["historian"].extra["queryset"] = Historian.objects.of_arguments(arguments)
 
     def filter_school(self, queryset, name, value):
         """The school's own views and those of its people."""
@@ -205,3 +253,29 @@ class SearchForm(forms.Form):
     def filters(self):
         """The filters that are set, for search.search()."""
         return {name: self.cleaned_data.get(name) for name in ("topic", "question", "school")}
+
+
+class PeopleSuggestForm(forms.Form):
+    """The people-suggest endpoint's query: a name's letters, and the question or topic
+    whose people to suggest."""
+
+    LIMIT = 10
+
+    q = forms.CharField(min_length=2, max_length=100)
+    question = forms.SlugField(required=False, max_length=120)
+    topic = forms.SlugField(required=False, max_length=100)
+
+    def people(self):
+        """LIMIT + 1 people (one more tells that there are more), by sort name."""
+        words = self.cleaned_data["q"]
+        arguments = Argument.objects.published()
+        if self.cleaned_data["question"]:
+            arguments = arguments.filter(position__question__slug=self.cleaned_data["question"])
+        elif self.cleaned_data["topic"]:
+            arguments = arguments.filter(position__question__topic__slug=self.cleaned_data["topic"])
+        return (
+            Historian.objects.of_arguments(arguments)
+            .filter(Q(name__icontains=words) | Q(sort_name__icontains=words))
+            .only("name", "slug", "role")
+            .order_by("sort_name", "pk")[: self.LIMIT + 1]
+        )

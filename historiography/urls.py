@@ -13,6 +13,7 @@ urlpatterns = [
     path("arguments/<slug:slug>/context/", scholarship.argument_context, name="argument-context"),
     path("historians/", scholarship.historian_list, name="historian-list"),
     path("historians/<slug:slug>/", scholarship.historian_detail, name="historian-detail"),
+    path("people/suggest/", scholarship.people_suggest, name="people-suggest"),
     path("schools/", scholarship.school_list, name="school-list"),
     path("schools/<slug:slug>/", scholarship.school_detail, name="school-detail"),
     path("works/<slug:slug>/", scholarship.work_detail, name="work-detail"),

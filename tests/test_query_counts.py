@@ -47,26 +47,34 @@ class QueryCountTests(BaseTestCase):
         # question+topic (and the standing's source), positions, arguments per position, one
         # page of each column's arguments (historian, school, source, position, question,
         # topic, work joined), historians' schools, school views' named examples, tags,
-        # incoming relations, estimates; the filter form's choices: schools, tags, historians
-        self.assert_constant(12, lambda q, n: q.get_absolute_url())
+        # incoming relations, estimates; the filter form's choices: schools, tags (-1 since
+        # issue 16: the people are a text field with suggestions, not a select of them all)
+        self.assert_constant(11, lambda q, n: q.get_absolute_url())
 
     def test_question_page_two(self):
-        self.assert_constant(12, lambda q, n: f"{q.get_absolute_url()}?page=2")
+        self.assert_constant(11, lambda q, n: f"{q.get_absolute_url()}?page=2")
 
     def test_question_page_filtered_and_grouped(self):
         # as above, plus one lookup per bound model-choice filter (school, tag)
         self.assert_constant(
-            14, lambda q, n: f"{q.get_absolute_url()}?group=school&school=school-a-{n}&tag=shared&decade=1950"
+            13, lambda q, n: f"{q.get_absolute_url()}?group=school&school=school-a-{n}&tag=shared&decade=1950"
+        )
+
+    def test_question_page_filtered_by_person(self):
+        # as the question page, plus the person's lookup among the question's people
+        self.assert_constant(
+            12, lambda q, n: f"{q.get_absolute_url()}?historian={q.positions.first().arguments.first().historian.slug}"
         )
 
     def test_argument_list(self):
         # count, page of arguments (joined), schools, named examples, tags, incoming relations;
-        # filter form's choices: questions, schools, tags, historians
-        self.assert_constant(10, lambda q, n: reverse("historiography:argument-list"))
+        # filter form's choices: questions, schools, tags (-1 since issue 16: no select of
+        # every person)
+        self.assert_constant(9, lambda q, n: reverse("historiography:argument-list"))
 
     def test_argument_list_filtered(self):
         # as above, plus the lookup of the bound question filter
-        self.assert_constant(11, lambda q, n: f"{reverse('historiography:argument-list')}?question={q.slug}")
+        self.assert_constant(10, lambda q, n: f"{reverse('historiography:argument-list')}?question={q.slug}")
 
     def test_search(self):
         # The index's candidates (one query for all kinds, on both databases), the matching
@@ -99,9 +107,10 @@ class QueryCountTests(BaseTestCase):
         self.assert_constant(7, lambda q, n: reverse("historiography:tag-detail", args=["shared"]))
 
     def test_school_page(self):
-        # school, its historians, arguments (its own views and its people's), schools, named
-        # examples, tags, incoming relations
-        self.assert_constant(7, lambda q, n: reverse("historiography:school-detail", args=[f"school-a-{n}"]))
+        # school, a page of its historians, a page of arguments (its own views and its
+        # people's), schools, named examples, tags, incoming relations; (+2 since issue 16:
+        # both lists are paged, so each is counted)
+        self.assert_constant(9, lambda q, n: reverse("historiography:school-detail", args=[f"school-a-{n}"]))
 
 
 class DetailAndClassroomQueryCountTests(BaseTestCase):
@@ -164,8 +173,9 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
         self.assert_constant(6, self.student, lambda a, n: reverse("classroom:my-assignments"))
 
     def test_student_assignment_page(self):
-        # (+1 since issue 11: the cards' school views' named examples)
-        self.assert_constant(15, self.student, lambda a, n: a.get_absolute_url())
+        # (+1 since issue 11: the cards' school views' named examples; +1 since issue 16:
+        # the sides' arguments are counted per position, to show one page of each column)
+        self.assert_constant(16, self.student, lambda a, n: a.get_absolute_url())
 
     def test_historian_and_argument_pages(self):
         for size in (2, 12):
@@ -178,8 +188,9 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                 ]
                 for source in arguments[1:]:
                     ArgumentRelation.objects.create(source=source, target=arguments[0], kind="supports")
-                # (each +1 since issue 11: the cards' school views' named examples)
-                with self.assertNumQueries(8):
+                # (each +1 since issue 11: the cards' school views' named examples; the
+                # historian's +1 since issue 16: the arguments are paged, so counted)
+                with self.assertNumQueries(9):
                     self.assertEqual(self.client.get(historian.get_absolute_url()).status_code, 200)
                 with self.assertNumQueries(7):
                     self.assertEqual(self.client.get(arguments[0].get_absolute_url()).status_code, 200)
@@ -187,7 +198,7 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
     def test_work_page(self):
         # work, its authors; arguments citing it (historian, school, source, position, question,
         # topic joined), their historians' schools, school views' named examples, tags,
-        # incoming relations
+        # incoming relations; (+1 since issue 16: the arguments are paged, so counted)
         for size in (2, 12):
             with self.subTest(size=size):
                 work = WorkFactory()
@@ -198,5 +209,5 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                 ]
                 for source in arguments[1:]:
                     ArgumentRelation.objects.create(source=source, target=arguments[0], kind="rebuts")
-                with self.assertNumQueries(7):
+                with self.assertNumQueries(8):
                     self.assertEqual(self.client.get(work.get_absolute_url()).status_code, 200)

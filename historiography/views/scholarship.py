@@ -7,21 +7,22 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from .. import cards as card_cache
 from .. import citations, verbatim
 from .. import search as fulltext
 from ..charts import estimate_chart
-from ..filters import ArgumentFilter, ArgumentListFilter, SearchForm
+from ..filters import ArgumentFilter, ArgumentListFilter, PeopleSuggestForm, SearchForm
 from ..models import Argument, Historian, Question, School, Status, Topic, Work
 
 PAGE_SIZE = 20
-# A question page shows each position's arguments this many at a time (the real
-# dataset's longest column has 16; a large scholarship can have hundreds).
-CARDS_PER_COLUMN = 20
+# Lists of names (people of a school, works of a historian, schools, tags) page by this many.
+NAMES_PER_PAGE = 100
 
 
 def _filtered_arguments(request, queryset, filterset_class=ArgumentFilter, **choices):
@@ -47,8 +48,10 @@ def _topic_asked(request):
     return topic
 
 
-def _page(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=PAGE_SIZE, param="page"):
+    """One page of `queryset`, the number from `?<param>=`: a number that is not one gives
+    the first page, one past the end the last, so no query string fails the page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
 
 
 @require_safe
@@ -98,11 +101,8 @@ def question_detail(request, slug):
     filterset = _filtered_arguments(
         request, on_question.for_cards(), scope=on_question, decades=(question.first_year, question.last_year)
     )
-    counts = filterset.qs.per_position_counts()
-    # The columns are paged together: page 2 shows the 21st to 40th argument of each.
-    page = Paginator(range(max(counts.values(), default=0)), CARDS_PER_COLUMN).get_page(request.GET.get("page"))
-    first = (page.number - 1) * CARDS_PER_COLUMN + 1
-    arguments = list(filterset.qs.places_in_position(first, first + CARDS_PER_COLUMN - 1))
+    counts, page, first, arguments = card_cache.column_page(filterset.qs, request.GET.get("page"))
+    arguments = list(arguments)
 
     by_position = defaultdict(list)
     for argument in arguments:
@@ -118,6 +118,7 @@ def question_detail(request, slug):
         request,
         "historiography/question_detail.html",
         {
+            "cards": card_cache.rendered(arguments, heading_level=4 if grouped else 3),
             "question": question,
             "is_draft": is_draft,
             "columns": columns,
@@ -162,7 +163,11 @@ def argument_list(request):
         arguments=published,
     )
     page = _page(request, filterset.qs)
-    return render(request, "historiography/argument_list.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "historiography/argument_list.html",
+        {"filter": filterset, "page": page, "cards": card_cache.rendered(page, show_question=True, heading_level=2)},
+    )
 
 
 def _citation(bibtex, csl_item):
@@ -227,43 +232,86 @@ def historian_list(request):
 
 @require_safe
 def historian_detail(request, slug):
-    historian = get_object_or_404(Historian.objects.prefetch_related("schools", "works"), slug=slug)
-    arguments = historian.arguments.published().for_cards().order_by("position__question__order", "year")
-    return render(request, "historiography/historian_detail.html", {"historian": historian, "arguments": arguments})
+    historian = get_object_or_404(Historian.objects.prefetch_related("schools"), slug=slug)
+    arguments = historian.arguments.published().for_cards().order_by("position__question__order", "year", "pk")
+    page = _page(request, arguments)
+    return render(
+        request,
+        "historiography/historian_detail.html",
+        {
+            "historian": historian,
+            "works": _page(request, historian.works.order_by("year", "title", "pk"), NAMES_PER_PAGE, "works"),
+            "page": page,
+            "cards": card_cache.rendered(page, show_question=True),
+        },
+    )
+
+
+@require_safe
+def people_suggest(request):
+    """What the people field's autocomplete offers (static/js/people.js): up to
+    PeopleSuggestForm.LIMIT people with published arguments whose name contains `q`, on
+    `question` or in `topic` when given, as JSON; bounded however many people there are.
+    A query too short or malformed gets no one, and says why."""
+    form = PeopleSuggestForm(request.GET)
+    if not form.is_valid():
+        reason = " ".join(error for errors in form.errors.values() for error in errors)
+        return JsonResponse({"people": [], "more": False, "error": reason})
+    people = list(form.people())
+    more = len(people) > form.LIMIT
+    return JsonResponse(
+        {
+            "people": [
+                {"name": person.name, "slug": person.slug, "role": person.get_role_display()}
+                for person in people[: form.LIMIT]
+            ],
+            "more": more,
+        }
+    )
 
 
 @require_safe
 def school_list(request):
     topic = _topic_asked(request)
     schools = School.objects.for_topic(topic) if topic else School.objects.all()
-    schools = schools.annotate(historian_count=Count("historians")).order_by("order", "name")
-    return render(request, "historiography/school_list.html", {"schools": schools, "topic": topic})
+    schools = schools.annotate(historian_count=Count("historians")).order_by("order", "name", "pk")
+    return render(
+        request, "historiography/school_list.html", {"page": _page(request, schools, NAMES_PER_PAGE), "topic": topic}
+    )
 
 
 @require_safe
 def school_detail(request, slug):
     school = get_object_or_404(School, slug=slug)
-    historians = school.historians.all()
+    historians = school.historians.order_by("sort_name", "pk")
     arguments = (
         Argument.objects.published()
         .filter(Q(historian__schools=school) | Q(school=school))
         .for_cards()
-        .order_by("position__question__order", "position__order", "year")
+        .order_by("position__question__order", "position__order", "year", "pk")
     )
+    page = _page(request, arguments)
     return render(
         request,
         "historiography/school_detail.html",
-        {"school": school, "historians": historians, "arguments": arguments},
+        {
+            "school": school,
+            "people": _page(request, historians, NAMES_PER_PAGE, "people"),
+            "page": page,
+            "cards": card_cache.rendered(page, show_question=True),
+        },
     )
 
 
 @require_safe
 def work_detail(request, slug):
     work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
-    arguments = work.arguments.published().for_cards()
+    page = _page(request, work.arguments.published().for_cards())
     citation = _citation(citations.work_bibtex(work), citations.work_csl(work))
     return render(
-        request, "historiography/work_detail.html", {"work": work, "arguments": arguments, "citation": citation}
+        request,
+        "historiography/work_detail.html",
+        {"work": work, "page": page, "cards": card_cache.rendered(page, show_question=True), "citation": citation},
     )
 
 
@@ -276,9 +324,11 @@ def tag_list(request):
     tags = (
         Tag.objects.annotate(argument_count=Count("historiography_taggedargument_items", filter=published))
         .filter(argument_count__gt=0)
-        .order_by("name")
+        .order_by("name", "pk")
     )
-    return render(request, "historiography/tag_list.html", {"tags": tags, "topic": topic})
+    return render(
+        request, "historiography/tag_list.html", {"page": _page(request, tags, NAMES_PER_PAGE), "topic": topic}
+    )
 
 
 @require_safe
@@ -289,7 +339,16 @@ def tag_detail(request, slug):
     if topic:
         arguments = arguments.for_topic(topic)
     page = _page(request, arguments.for_cards())
-    return render(request, "historiography/tag_detail.html", {"tag": tag, "page": page, "topic": topic})
+    return render(
+        request,
+        "historiography/tag_detail.html",
+        {
+            "tag": tag,
+            "page": page,
+            "topic": topic,
+            "cards": card_cache.rendered(page, show_question=True, heading_level=2),
+        },
+    )
 
 
 @require_safe

@@ -601,8 +601,9 @@ class ControversyQueryCountTests(BaseTestCase):
         self.assert_constant(9, self.instructor, lambda a: a.get_absolute_url())
 
     def test_student_assignment_page_in_the_consensus_phase(self):
-        # (+1 since issue 11: the evidence cards' school views' named examples)
-        self.assert_constant(16, self.student, lambda a: a.get_absolute_url())
+        # (+1 since issue 11: the evidence cards' school views' named examples; +1 since
+        # issue 16: the sides' arguments counted per position, to show a page of each column)
+        self.assert_constant(17, self.student, lambda a: a.get_absolute_url())
 
     def test_consensus_editor(self):
         self.assert_constant(14, self.student, lambda a: reverse("classroom:submission-edit-phase", args=[a.pk, 3]))

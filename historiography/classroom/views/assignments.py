@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from historiography import cards as card_cache
 from historiography.models import Argument
 
 from .. import access, selectors, services
@@ -150,7 +151,11 @@ def _assignment_student_view(request, assignment):
     submission = submissions.get(phase)
     cited = set(submission.citations.values_list("argument_id", flat=True)) if submission else set()
     positions = list(assignment.positions.all())
-    arguments = Argument.objects.published().filter(position__in=positions).for_cards()
+    # The sides' arguments a page of each column at a time (not every card of a large
+    # scholarship), the cards from the shared cache.
+    on_sides = Argument.objects.published().filter(position__in=positions)
+    argument_counts, page, first, arguments = card_cache.column_page(on_sides.for_cards(), request.GET.get("page"))
+    arguments = list(arguments)
     by_position = defaultdict(list)
     for argument in arguments:
         by_position[argument.position_id].append(argument)
@@ -182,7 +187,13 @@ def _assignment_student_view(request, assignment):
             "side_now": side_now,
             "group_members": group_members,
             "cited": cited,
-            "columns": [(position, by_position[position.pk], counts.get(position.pk, 0)) for position in positions],
+            "columns": [
+                (position, by_position[position.pk], counts.get(position.pk, 0), argument_counts.get(position.pk, 0))
+                for position in positions
+            ],
+            "page": page,
+            "first": first,
+            "cards": card_cache.rendered(arguments, heading_level=4),
             "past_due": past_due,
             "is_open": assignment.is_open(now, phase),
             "can_cite": bool(allocation)

@@ -44,7 +44,10 @@ def evidence_add(request, pk):
         messages.success(request, f"Added {argument.historian.name}'s argument to your evidence.")
     if request.POST.get("next") == "editor":
         return redirect("classroom:submission-edit-phase", pk=assignment.pk, phase=phase)
-    return redirect(f"{assignment.get_absolute_url()}#argument-{argument.slug if argument else ''}")
+    # Back to the page of cards the student was reading, at the card.
+    page = whole_number(request.POST.get("page"))
+    query = f"?page={page}" if page and page > 1 else ""
+    return redirect(f"{assignment.get_absolute_url()}{query}#argument-{argument.slug if argument else ''}")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,0 +1,106 @@
+"""Argument cards from a fragment cache shared by every page and every reader.
+
+A card is the same wherever it shows (question, lists, historian, school, work and tag
+pages, a student's assignment page), so its HTML is kept in the shared cache under
+(cache generation, argument, whether it names its question, the level of its heading)
+and a page reads all its
+cards in one `get_many`. The generation is the page cache's (historiography/cache.py):
+every committed write to the scholarship replaces it, so a change to the argument, its
+historian, school, work, source, tags or relations is never served from an older card.
+A card holds nothing that depends on the reader: controls such as a student's "add to
+my evidence" stay outside it, in the page's own template.
+
+Like the page cache it is on only with a shared cache (`CARD_CACHE_SECONDS`, see
+settings): with a per-process cache a write would invalidate one process's cards only.
+"""
+
+import logging
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
+
+from .cache import GENERATION_KEY, _current_generation
+
+logger = logging.getLogger(__name__)
+
+CARD_TEMPLATE = "includes/_argument_card.html"
+# Side-by-side columns (a question's positions) show this many cards each at a time (the
+# real dataset's longest column has 16; a large scholarship has hundreds).
+CARDS_PER_COLUMN = 20
+# A new prefix when the card's markup changes, since during a rolling deploy old and new
+# app servers share the cache.
+CARD_KEY_PREFIX = "cards:v1:"
+
+
+def render_card(argument, *, show_question=False, heading_level=3) -> str:
+    return render_to_string(
+        CARD_TEMPLATE, {"argument": argument, "show_question": show_question, "heading_level": heading_level}
+    )
+
+
+def _key(generation, argument, show_question, heading_level) -> str:
+    return f"{CARD_KEY_PREFIX}{generation}:{int(bool(show_question))}:{int(heading_level)}:{argument.pk}"
+
+
+def rendered(arguments, *, show_question=False, heading_level=3, cards=None) -> dict:
+    """{(argument pk, show_question, heading_level): card HTML} for `arguments` (loaded
+    with `for_cards()`), from the cache where it has them, rendered and stored otherwise;
+    `heading_level`: the claim's heading, under the page's heading the cards sit in.
+    `cards`: a dict to add to (a page showing cards two ways)."""
+    cards = {} if cards is None else cards
+    arguments = list(arguments)
+    found, keys = {}, {}
+    if settings.CARD_CACHE_SECONDS and arguments:
+        try:
+            generation = _current_generation(cache.get_many([GENERATION_KEY]))
+            keys = {argument.pk: _key(generation, argument, show_question, heading_level) for argument in arguments}
+            found = cache.get_many(list(keys.values()))
+        except Exception:  # render the cards rather than fail while the cache is down
+            logger.exception("Card cache unavailable")
+            keys = {}
+    missing = {}
+    for argument in arguments:
+        html = found.get(keys.get(argument.pk))
+        if html is None:
+            html = render_card(argument, show_question=show_question, heading_level=heading_level)
+            if keys:
+                missing[keys[argument.pk]] = html
+        cards[argument.pk, bool(show_question), int(heading_level)] = mark_safe(html)
+    if missing:
+        try:
+            cache.set_many(missing, timeout=settings.CARD_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Card cache unavailable")
+    return cards
+
+
+def column_page(arguments, number, per_column=CARDS_PER_COLUMN):
+    """One page of side-by-side columns, paged together: page 2 shows the 21st to 40th
+    argument of each position. `arguments`: a queryset over the columns' positions,
+    `number`: the asked page (anything; a bad one gives the first or last page). Returns
+    ({position id: arguments in all}, the Page, the place of its first card, the page's
+    arguments as a queryset): two queries however long the columns."""
+    counts = arguments.per_position_counts()
+    page = Paginator(range(max(counts.values(), default=0)), per_column).get_page(number)
+    first = (page.number - 1) * per_column + 1
+    return counts, page, first, arguments.places_in_position(first, first + per_column - 1)
+
+
+_SLUG = "slug-placeholder"
+_patterns: dict = {}
+
+
+def slug_url(view_name: str, slug: str) -> str:
+    """reverse(view_name, args=[slug]) without resolving the pattern for each link: the
+    URL is reversed once per view and script prefix with a placeholder slug, then filled
+    in (a card has up to a dozen links, a page hundreds), quoted as reverse() would."""
+    pattern_key = (view_name, get_script_prefix())
+    pattern = _patterns.get(pattern_key)
+    if pattern is None:
+        pattern = _patterns[pattern_key] = reverse(view_name, args=[_SLUG]).rsplit(_SLUG, 1)
+    return f"{pattern[0]}{quote(str(slug), safe='')}{pattern[1]}"
