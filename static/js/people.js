@@ -11,10 +11,14 @@
     var timer = null;
     var asked = "";
     function show(people, more, query) {
+      var seen = {};
+      people.forEach(function (person) { seen[person.name] = (seen[person.name] || 0) + 1; });
       list.replaceChildren.apply(list, people.map(function (person) {
+        // A name two people share is offered by its slug, so choosing it picks that one.
+        var shared = seen[person.name] > 1;
         var option = document.createElement("option");
-        option.value = person.name;
-        option.label = person.role;
+        option.value = shared ? person.slug : person.name;
+        option.label = shared ? person.name + " · " + person.role : person.role;
         return option;
       }));
       if (status) {
