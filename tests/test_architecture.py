@@ -54,15 +54,14 @@ class ModuleSizeTests(SimpleTestCase):
     module holds one idea (historiography/search/ is a package for that reason)."""
 
     LIMIT = 600
-    # Being split into a package by another change; drop it from here once that lands.
-    BEING_SPLIT = {"historiography/models.py"}
 
     def test_no_module_is_over_the_limit(self):
-        paths = [*SCHOLARSHIP.rglob("*.py"), *(ROOT / "bench").rglob("*.py")]
-        self.assertIn(SCHOLARSHIP / "search" / "__init__.py", paths)
+        paths = [*SCHOLARSHIP.rglob("*.py"), *(ROOT / "bench").rglob("*.py"), *(ROOT / "config").rglob("*.py")]
+        self.assertIn(SCHOLARSHIP / "models" / "arguments.py", paths)
         for path in paths:
             name = str(path.relative_to(ROOT))
-            if name in self.BEING_SPLIT:
-                continue
+            if "/migrations/" in name:
+                continue  # Django writes these; their length follows the schema
             with self.subTest(module=name):
-                self.assertLessEqual(len(path.read_text().splitlines()), self.LIMIT)
+                lines = len(path.read_text().splitlines())
+                self.assertLessEqual(lines, self.LIMIT, f"{name} has {lines} lines; split it by idea")

@@ -1,5 +1,5 @@
 """Public pages over the published scholarship. Each page's reads live in QuerySet
-methods (models.py), so the query count of a page does not grow with its rows."""
+methods (historiography/models/), so the query count of a page does not grow with its rows."""
 
 import json
 from collections import defaultdict
