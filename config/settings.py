@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    # LTI 1.3 platform registrations, deployments and the tool's keys (historiography/classroom/lti/).
+    "lti_tool",
     "historiography",
     "historiography.classroom",
 ]

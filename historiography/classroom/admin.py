@@ -64,3 +64,6 @@ class InstructorRequestAdmin(admin.ModelAdmin):
             for instructor_request in queryset.filter(status=InstructorRequestStatus.PENDING)
         )
         self.message_user(request, f"Declined {declined} request{'s' if declined != 1 else ''}.", messages.SUCCESS)
+
+
+from .lti import admin as lti_admin  # noqa: E402,F401  (the LTI models' admin)

@@ -471,7 +471,18 @@ def feedback_release(
         held = held.filter(Q(submission__student=student) | Q(submission__group__allocations__student=student))
     if assignment is None and course is None:
         raise ServiceError("Say which assignment or course to release feedback for.")
-    return Feedback.objects.filter(pk__in=list(held.values_list("pk", flat=True))).update(returned_at=now)
+    pks = list(held.values_list("pk", flat=True))
+    _grades_to_platforms(pks)
+    return Feedback.objects.filter(pk__in=pks).update(returned_at=now)
+
+
+def _grades_to_platforms(feedback_ids: list) -> None:
+    """Once the returned grades are committed, sends them to the gradebooks of the learning
+    platforms that link their assignments (LTI AGS); a failure there is recorded, never undoes them."""
+    if feedback_ids:
+        from .lti.grades import grades_send
+
+        transaction.on_commit(lambda: grades_send(feedback_ids))
 
 
 @transaction.atomic
@@ -483,6 +494,8 @@ def feedback_save(*, submission: Submission, author, comment: str, grade: str, r
     elif not release:
         feedback.returned_at = None
     feedback.save()
+    if feedback.returned_at:
+        _grades_to_platforms([feedback.pk])
     return feedback
 
 

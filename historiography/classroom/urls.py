@@ -3,6 +3,7 @@ and never served from the page cache."""
 
 from django.urls import path
 
+from .lti import views as lti
 from .views import accounts, assignments, board, courses, grading, notifications, submissions
 
 app_name = "classroom"
@@ -50,4 +51,12 @@ urlpatterns = [
     path("notifications/read/", notifications.notifications_mark_read, name="notifications-mark-read"),
     path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
     path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    # LTI 1.3: the site as a tool in a learning platform (historiography/classroom/lti/)
+    path("lti/", lti.setup, name="lti-setup"),
+    path("lti/login/", lti.oidc_login, name="lti-login"),
+    path("lti/launch/", lti.launch, name="lti-launch"),
+    path("lti/jwks.json", lti.jwks, name="lti-jwks"),
+    path("lti/config.json", lti.config, name="lti-config"),
+    path("lti/deep-link/", lti.deep_link_return, name="lti-deep-link"),
+    path("classes/<int:pk>/platform/", lti.course_platform, name="course-platform"),
 ]

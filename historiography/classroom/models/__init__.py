@@ -41,6 +41,7 @@ from .grading import (
     Level,
     Rubric,
 )
+from .lti import GradeSyncStatus, LtiAssignmentLink, LtiCourseLink, LtiGradeSync
 
 __all__ = [
     "new_join_code",
@@ -74,4 +75,8 @@ __all__ = [
     "Level",
     "CriterionScore",
     "EvidenceComment",
+    "LtiCourseLink",
+    "LtiAssignmentLink",
+    "GradeSyncStatus",
+    "LtiGradeSync",
 ]
