@@ -98,9 +98,10 @@ class LaunchTests(LtiTestCase):
         response = self.platform.launch(self.client)
         course = Course.objects.get()
         self.assertRedirects(response, course.get_absolute_url(), fetch_redirect_response=False)
-        user = User.objects.get(username__startswith="lti-")
+        user = User.objects.get()
         self.assertEqual((user.first_name, user.last_name, user.email), ("Ada", "Lovelace", "learner-1@example.edu"))
         self.assertFalse(user.has_usable_password())
+        self.assertRegex(user.username, r"^ada-lovelace-[0-9a-f]{8}$")
         self.assertEqual(course.title, "Soviet History")
         self.assertTrue(Enrollment.objects.filter(course=course, student=user).exists())
         self.assertFalse(course.instructors.exists())
@@ -109,7 +110,7 @@ class LaunchTests(LtiTestCase):
 
     def test_an_instructors_launch_makes_them_teach_the_course(self):
         self.platform.launch(self.client, roles=[INSTRUCTOR], sub="teacher-1")
-        user = User.objects.get(username__startswith="lti-")
+        user = User.objects.get()
         course = Course.objects.get()
         self.assertEqual(list(course.instructors.all()), [user])
         self.assertTrue(user.groups.filter(name=services.INSTRUCTOR).exists())

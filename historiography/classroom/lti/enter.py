@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import slugify
 from lti_tool.lti_core.constants import ContextRole
 from lti_tool.lti_core.utils import normalize_role
 from lti_tool.models import LtiContext, LtiLaunch, LtiMembership, LtiUser
@@ -42,7 +43,8 @@ def site_user(lti_user: LtiUser):
     if lti_user.auth_user_id:
         return lti_user.auth_user
     User = get_user_model()
-    username = f"lti-{lti_user.registration_id}-{secrets.token_hex(6)}"
+    base = slugify(lti_user.name or f"{lti_user.given_name} {lti_user.family_name}".strip())[:40] or "student"
+    username = f"{base}-{secrets.token_hex(4)}"  # shown as "Log out ada-lovelace-3f9c01ab"
     user = User(
         username=username,
         first_name=lti_user.given_name[:150],
