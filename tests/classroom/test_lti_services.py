@@ -26,8 +26,9 @@ from historiography.classroom.models import (
     Submission,
     SubmissionStatus,
 )
+from historiography.models import Status
 
-from ..factories import make_class
+from ..factories import QuestionFactory, make_class
 from .lti_platform import (
     AGS_SCOPES,
     CLIENT_ID,
@@ -105,7 +106,9 @@ class DeepLinkingTests(LinkedCourseMixin, LtiTestCase):
         return response
 
     def test_an_instructor_gets_the_picker_with_the_courses_assignments_and_the_questions(self):
+        draft = QuestionFactory(status=Status.DRAFT)
         response = self.pick()
+        self.assertNotContains(response, f"question:{draft.slug}")
         self.assertTemplateUsed(response, "classroom/lti/deep_link_picker.html")
         self.assertContains(response, f'value="assignment:{self.assignment.pk}"')
         self.assertContains(response, f'value="question:{self.assignment.question.slug}"')

@@ -46,7 +46,7 @@ def picker(request, lti_launch: LtiLaunch, course: Course):
         "launch_id": lti_launch.get_launch_id(),
         "multiple": _accepts_multiple(settings),
         "assignments": Assignment.objects.filter(course=course).order_by("due_at", "pk"),
-        "questions": Question.objects.select_related("topic").order_by("topic__title", "order", "title"),
+        "questions": Question.objects.published().select_related("topic").order_by("topic__title", "order", "title"),
     }
     return _framed(request, render(request, "classroom/lti/deep_link_picker.html", context), lti_launch)
 
@@ -77,7 +77,7 @@ def _resources(request, lti_launch: LtiLaunch, course: Course, chosen: list[str]
             resource.set_title(assignment.title).set_custom_params({"assignment": str(assignment.pk)})
             resource.set_lineitem(lineitem)
         elif kind == "question" and key and len(key) <= 120:
-            question = Question.objects.filter(slug=key).first()
+            question = Question.objects.published().filter(slug=key).first()
             if question is None:
                 raise LaunchRefused("That question is not on this site.")
             resource.set_title(question.title).set_custom_params({"question": question.slug})

@@ -101,7 +101,7 @@ def _destination(lti_launch: LtiLaunch, course: Course, teaching: bool) -> str:
             LtiAssignmentLink.objects.update_or_create(resource_link=lti_launch.resource_link, defaults=defaults)
             return assignment.get_absolute_url()
     slug = _custom(lti_launch, "question")
-    if slug and Question.objects.filter(slug=slug).exists():
+    if slug and Question.objects.published().filter(slug=slug).exists():
         return reverse("historiography:question-detail", args=[slug])
     return course.get_absolute_url()
 
