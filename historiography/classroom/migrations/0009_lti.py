@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classroom", "0007_constraint_messages"),
+        ("classroom", "0008_notification_checkpoint"),
         ("lti_tool", "0008_ltideployment_pns_url_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
