@@ -1,6 +1,11 @@
 """Access control in one place: every classroom object is fetched through a queryset
 already scoped to the user, so another course's object is a 404, not a leak; a member of
-the course who lacks the role gets a 403."""
+the course who lacks the role gets a 403.
+
+Whether the user teaches the course comes back beside the object (`AssignmentAccess`,
+`SubmissionAccess`), for views to pass to templates, never stamped on the instance."""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,15 +26,32 @@ def get_course(user, pk, *, teaching=False) -> Course:
     return course
 
 
-def get_assignment(user, pk, *, teaching=False) -> Assignment:
+@dataclass(frozen=True)
+class AssignmentAccess:
+    assignment: Assignment
+    teaches: bool  # the user is one of the course's instructors (else one of its students)
+
+
+@dataclass(frozen=True)
+class SubmissionAccess:
+    submission: Submission
+    teaches: bool  # the user is one of the course's instructors (else one of its authors)
+
+
+def get_assignment_access(user, pk) -> AssignmentAccess:
+    """An assignment of one of the user's courses, and whether they teach it."""
     assignment = get_object_or_404(Assignment.objects.for_user(user).with_context(), pk=pk)
-    assignment.user_teaches = assignment.course.instructors.filter(pk=user.pk).exists()
-    if teaching and not assignment.user_teaches:
+    return AssignmentAccess(assignment, assignment.course.instructors.filter(pk=user.pk).exists())
+
+
+def get_assignment(user, pk, *, teaching=False) -> Assignment:
+    access = get_assignment_access(user, pk)
+    if teaching and not access.teaches:
         raise PermissionDenied("Only the course's instructors can do this.")
-    return assignment
+    return access.assignment
 
 
-def get_submission(user, pk) -> Submission:
+def get_submission_access(user, pk) -> SubmissionAccess:
     """A submission for its author (for a consensus: every member of the group) or the
     course's instructors; nobody else (a student never sees another student's draft)."""
     queryset = Submission.objects.select_related(
@@ -43,14 +65,13 @@ def get_submission(user, pk) -> Submission:
     )
     if not teaches and not authors:
         raise Http404("No such submission.")
-    submission.user_teaches = teaches
-    return submission
+    return SubmissionAccess(submission, teaches)
 
 
-def can_read_board(user, assignment: Assignment, phase: int, now) -> bool:
+def can_read_board(user, assignment: Assignment, phase: int, now, *, teaches: bool) -> bool:
     """Instructors always; classmates as the assignment's peer visibility says: after the
     phase's deadline, or once their own case for the phase is submitted."""
-    if assignment.user_teaches:
+    if teaches:
         return True
     if assignment.peer_visibility == PeerVisibility.AFTER_DEADLINE:
         return assignment.is_past_due(now, phase)
@@ -63,8 +84,8 @@ def can_read_board(user, assignment: Assignment, phase: int, now) -> bool:
     return False
 
 
-def check_board(user, assignment: Assignment, phase: int, now) -> None:
-    if not can_read_board(user, assignment, phase, now):
+def check_board(user, assignment: Assignment, phase: int, now, *, teaches: bool) -> None:
+    if not can_read_board(user, assignment, phase, now, teaches=teaches):
         raise PermissionDenied(
             {
                 PeerVisibility.AFTER_DEADLINE: "The class board opens to students after the deadline.",

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from historiography import cards as card_cache
 from historiography.models import Argument
 
-from .. import access, selectors, services
-from ..access import get_assignment, get_course
+from .. import selectors, services
+from ..access import can_read_board, get_assignment, get_assignment_access, get_course
 from ..forms import AssignmentForm, GroupSizeForm, QuestionChoiceForm, whole_number
 from ..models import Enrollment, Phase, SideAllocation, Submission
 from ..services import ServiceError
@@ -105,10 +105,10 @@ def my_assignments(request):
 @require_safe
 @login_required
 def assignment_detail(request, pk):
-    assignment = get_assignment(request.user, pk)
-    if assignment.user_teaches:
-        return _assignment_instructor_view(request, assignment)
-    return _assignment_student_view(request, assignment)
+    access = get_assignment_access(request.user, pk)
+    if access.teaches:
+        return _assignment_instructor_view(request, access.assignment)
+    return _assignment_student_view(request, access.assignment)
 
 
 def _assignment_instructor_view(request, assignment):
@@ -205,7 +205,7 @@ def _assignment_student_view(request, assignment):
                 now, has_submitted=any(s.is_submitted for p, s in submissions.items() if p != Phase.CONSENSUS)
             )
             is None,
-            "can_read_board": access.can_read_board(request.user, assignment, phase, now),
+            "can_read_board": can_read_board(request.user, assignment, phase, now, teaches=False),
             "now": now,
         },
     )
@@ -287,9 +287,10 @@ def _side_counts(current, positions):
 @login_required
 @require_POST
 def side_choose(request, pk):
-    assignment = get_assignment(request.user, pk)
-    if assignment.user_teaches:
+    access = get_assignment_access(request.user, pk)
+    if access.teaches:
         raise PermissionDenied("Instructors allocate sides; they do not choose one.")
+    assignment = access.assignment
     position_id = whole_number(request.POST.get("position"))
     position = assignment.positions.filter(pk=position_id).first() if position_id else None
     if position is None:

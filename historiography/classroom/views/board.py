@@ -9,24 +9,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import rubrics, selectors
-from ..access import check_board, get_assignment, get_course, get_phase
+from ..access import check_board, get_assignment, get_assignment_access, get_course, get_phase
 from ..models import Phase
 
 
 @require_safe
 @login_required
 def assignment_board(request, pk, phase=Phase.ARGUE):
-    assignment = get_assignment(request.user, pk)
+    access = get_assignment_access(request.user, pk)
+    assignment, teaches = access.assignment, access.teaches
     phase = get_phase(assignment, phase)
-    check_board(request.user, assignment, phase, timezone.now())
+    check_board(request.user, assignment, phase, timezone.now(), teaches=teaches)
     columns, group_rows = [], []
     if phase == Phase.CONSENSUS:
         group_rows = selectors.group_rows(assignment)
-        if not assignment.user_teaches:
+        if not teaches:
             group_rows = [(g, members, sub) for g, members, sub in group_rows if sub and sub.is_submitted]
     else:
         columns = selectors.board_rows(assignment, phase)
-        if not assignment.user_teaches:
+        if not teaches:
             # Classmates see submitted cases only: never another student's draft.
             columns = [
                 (position, [(s, sub) for s, sub in rows if sub and sub.is_submitted]) for position, rows in columns
@@ -35,7 +36,7 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
         a.student for _, members, _ in group_rows for a in members
     ]
     aliases = {}
-    if assignment.anonymous_peers and not assignment.user_teaches:
+    if assignment.anonymous_peers and not teaches:
         aliases = selectors.anonymise(request.user, assignment, [student.pk for student in students])
 
     def shown(student):
@@ -49,6 +50,7 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
         "classroom/assignment_board.html",
         {
             "assignment": assignment,
+            "teaches": teaches,
             "phase": phase,
             "phase_label": Phase(phase).label,
             "phase_links": [(p, Phase(p).label) for p in assignment.phases],

@@ -11,17 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from historiography.models import Argument
 
 from .. import rubrics, selectors, services
-from ..access import get_assignment, get_phase, get_submission
+from ..access import get_assignment_access, get_phase, get_submission_access
 from ..forms import GradingForm, SubmissionForm, whole_number
 from ..models import Phase
 from ..services import ServiceError
 
 
 def _student_assignment(request, pk):
-    assignment = get_assignment(request.user, pk)
-    if assignment.user_teaches:
+    access = get_assignment_access(request.user, pk)
+    if access.teaches:
         raise PermissionDenied("Instructors read submissions on the board.")
-    return assignment
+    return access.assignment
 
 
 @login_required
@@ -170,7 +170,8 @@ def submission_detail(request, pk):
     """One submission: the instructor grades it (by the rubric's criteria when the
     assignment has one, with comments on particular evidence) and goes on to the next;
     the authors read it back."""
-    submission = get_submission(request.user, pk)
+    access = get_submission_access(request.user, pk)
+    submission, teaches = access.submission, access.teaches
     citations = list(
         submission.citations.select_related(
             "argument__historian", "argument__school", "argument__position", "argument__work", "instructor_comment"
@@ -180,7 +181,7 @@ def submission_detail(request, pk):
     criteria = selectors.rubric_criteria(submission.assignment_id)
     scores = selectors.feedback_scores(feedback) if feedback and criteria else {}
     form = next_pk = None
-    if submission.user_teaches:
+    if teaches:
         form = GradingForm(
             request.POST or None,
             criteria=criteria,
@@ -216,12 +217,13 @@ def submission_detail(request, pk):
         "classroom/submission_detail.html",
         {
             "submission": submission,
+            "teaches": teaches,
             "citations": citations,
             "citation_rows": [
                 (
                     citation,
                     form[f"evidence-{citation.pk}"] if form else None,
-                    _instructor_comment(citation) if (submission.user_teaches or returned) else None,
+                    _instructor_comment(citation) if (teaches or returned) else None,
                 )
                 for citation in citations
             ],
@@ -230,7 +232,7 @@ def submission_detail(request, pk):
             "phase_label": Phase(submission.phase).label,
             "group_members": selectors.group_members(submission),
             "criteria": criteria,
-            "score_rows": [(c, scores.get(c.pk)) for c in criteria] if (submission.user_teaches or returned) else [],
+            "score_rows": [(c, scores.get(c.pk)) for c in criteria] if (teaches or returned) else [],
             "rubric_maximum": rubrics.points(rubrics.maximum(criteria)) if criteria else None,
             "next_submission": next_pk,
         },
