@@ -138,16 +138,35 @@ DATABASE_REPLICA_LAG_SECONDS = env.float("DATABASE_REPLICA_LAG_SECONDS", default
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-CACHES = {
-    "default": {
+
+
+def redis_cache(url):
+    return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": url,
         # A stalled Redis costs a page its cache, not its answer (historiography/cache.py).
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+CACHES = {
+    "default": redis_cache(REDIS_URL) if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Sessions in the cache with the database behind them (cached_db): a logged-in request
+# reads its session from Redis, and a flushed or restarted Redis logs nobody out. The
+# alias has its own URL so that sessions can live on another Redis than the pages. A
+# per-process cache is coherent only within one process (the development server, the
+# tests): without Redis in production, sessions stay in the database alone, lest one
+# worker go on trusting a session that another has ended.
+SESSION_REDIS_URL = env("SESSION_REDIS_URL", default="") or REDIS_URL
+CACHES["sessions"] = (
+    redis_cache(SESSION_REDIS_URL)
+    if SESSION_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions"}
+)
+SESSION_CACHE_ALIAS = "sessions"
+# (Django's cached_db, with a Redis that is down costing a read of the database, not a 500.)
+SESSION_ENGINE = "historiography.sessions" if SESSION_REDIS_URL or DEBUG else "django.contrib.sessions.backends.db"
 # Whole-page cache of the public pages for anonymous readers (historiography/cache.py).
 # Its invalidation reaches every process only through a shared cache, so it is on by
 # default only with Redis in production; 0 turns it off.

@@ -197,9 +197,10 @@ class RubricPageTests(ClassroomTestCase):
     def test_its_query_count(self):
         services.rubric_set(assignment=self.assignment, criteria=rubrics.parse(TEXT))
         self.client.force_login(self.instructor)
-        # session, user; assignment with context, its positions, the instructor check; criteria,
-        # their levels; rubrics to copy from; the lock check; the header's unread count
-        with self.assertNumQueries(10):
+        # user (the session from the cache); assignment with context, its positions, the
+        # instructor check; criteria, their levels; rubrics to copy from; the lock check; the
+        # header's unread count
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get(self.url()).status_code, 200)
 
 
@@ -286,8 +287,8 @@ class GradingPageTests(ClassroomTestCase):
             if extra:
                 services.submission_cite(submission=self.first, argument=self.arguments_a[1])
                 services.submission_cite(submission=self.first, argument=self.arguments_b[1])
-            # session, user; the submission with its joins, the instructor check; citations with
+            # user (the session from the cache); the submission with its joins, the instructor check; citations with
             # arguments and instructor comments; the feedback; criteria, their levels; the ids for
             # Next submission; the header's unread count (a debate has no group: no query)
-            with self.subTest(extra=extra), self.assertNumQueries(10):
+            with self.subTest(extra=extra), self.assertNumQueries(9):
                 self.assertEqual(self.client.get(self.first.get_absolute_url()).status_code, 200)
