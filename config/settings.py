@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "historiography.middleware.AllowedMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "historiography.classroom.middleware.TimezoneMiddleware",
+    # After authentication, CSRF and the time zone: logged-in readers get the shared copy
+    # of a public page with their own account links (historiography/cache.py).
+    "historiography.cache.SharedPageMiddleware",
     # A 404 whose path an editor renamed becomes a 301 to the new page.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
@@ -105,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "historiography.classroom.context_processors.notifications",
+                "historiography.cache.shared_page",
             ],
             # `date` and `time` filters that never overflow on the year 9999 (see the module).
             "builtins": ["historiography.templatetags.dates"],
@@ -167,7 +171,7 @@ CACHES["sessions"] = (
 SESSION_CACHE_ALIAS = "sessions"
 # (Django's cached_db, with a Redis that is down costing a read of the database, not a 500.)
 SESSION_ENGINE = "historiography.sessions" if SESSION_REDIS_URL or DEBUG else "django.contrib.sessions.backends.db"
-# Whole-page cache of the public pages for anonymous readers (historiography/cache.py).
+# Whole-page cache of the public pages (historiography/cache.py).
 # Its invalidation reaches every process only through a shared cache, so it is on by
 # default only with Redis in production; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL and not DEBUG else 0)

@@ -41,6 +41,25 @@ DATABASE_REPLICA_LAG_SECONDS have passed since the last invalidation.
 
 Correct invalidation across processes needs a shared cache, so the page cache is on by
 default only when `REDIS_URL` is set and `DEBUG` is off (see settings).
+
+Logged-in readers (SharedPageMiddleware, further in, after authentication, CSRF and the
+time zone): they get the same shared copy of a public page, with only the part of it that
+depends on the user — the header's account links (name, unread count, Admin link, time
+zone, the log-out form's CSRF token) — rendered for each request. The shared copy is
+rendered *as an anonymous reader* (request.user swapped for AnonymousUser, the default
+time zone), with an unguessable marker in place of the account links, so nothing of the
+user who happened to trigger the render can get into it, whatever a template reads; the
+marker is replaced per request, after the copy is stored. Staff never share it: editors
+see drafts, and their pages are neither served from nor stored into the cache (the views
+mark them `private, no-store`). Nor does a visitor with messages waiting, so that they see
+them. Every response to a logged-in user stays `private, no-store`
+(SecurityHeadersMiddleware). This middleware also renders every miss of the outer one, so
+an anonymous page and a logged-in one come from the same render.
+
+No stampede: when a page is missing or stale (an editor's change replaced the generation),
+the request that takes a lock in the cache (`cache.add`, with a timeout in case it dies)
+renders it; the others meanwhile get the previous copy, or with none to give, wait for
+the new one for up to LOCK_WAIT_SECONDS before rendering it themselves.
 """
 
 import gzip
@@ -51,13 +70,19 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 
 from .apps import scholarship_models
 
@@ -67,6 +92,15 @@ GENERATION_KEY = "public-pages:generation"
 # The format of the entries: a new one when it changes, since during a rolling deploy old
 # and new app servers share the cache.
 PAGE_KEY_PREFIX = "public-pages:v2:"
+# The shared copies with the marker in place of the account links (SharedPageMiddleware).
+SHARED_KEY_PREFIX = "public-pages:shared-v1:"
+ACCOUNT_LINKS_TEMPLATE = "includes/_account_links.html"
+# A render taking longer than this (or a process dying mid-render) lets another request
+# take over; meanwhile the others wait at most LOCK_WAIT_SECONDS when they have no
+# earlier copy to serve.
+LOCK_SECONDS = 30
+LOCK_WAIT_SECONDS = 3.0
+LOCK_POLL_SECONDS = 0.05
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 # The pages served from the cache: every page of the scholarship's URL namespace (the
@@ -140,9 +174,9 @@ def _current_generation(found: dict) -> str:
     return generation
 
 
-def _page_key(request) -> str:
+def _page_key(request, prefix=PAGE_KEY_PREFIX) -> str:
     identity = f"{request.build_absolute_uri()}\n{request.META.get('HTTP_ACCEPT', '')}"
-    return PAGE_KEY_PREFIX + hashlib.sha256(identity.encode()).hexdigest()
+    return prefix + hashlib.sha256(identity.encode()).hexdigest()
 
 
 def may_use_cache(request) -> bool:
@@ -154,14 +188,16 @@ def may_use_cache(request) -> bool:
     )
 
 
-def _may_store(request, response) -> bool:
+def _may_store(request, response, *, used_csrf_token=None) -> bool:
     messages = getattr(request, "_messages", None)
     cache_control = response.get("Cache-Control", "")
+    if used_csrf_token is None:
+        used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not used_csrf_token
         and not (messages is not None and (messages.used or messages.added_new))
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
     )
@@ -210,7 +246,9 @@ class PublicPageCacheMiddleware:
             return _cached_response(request, *entry[1:])
 
         response = self.get_response(request)
-        if _may_store(request, response) and _settled(generation):
+        # An earlier copy served while another request renders the page is not current.
+        stale = getattr(request, "served_stale_page", False)
+        if not stale and _may_store(request, response) and _settled(generation):
             headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
             entry = (
                 generation,
@@ -223,3 +261,133 @@ class PublicPageCacheMiddleware:
             except Exception:
                 logger.exception("Page cache unavailable")
         return response
+
+
+def account_links_marker() -> str:
+    """What stands in for the account links in a shared copy: an HTML comment keyed on
+    SECRET_KEY, so no text a visitor gets into a page can pass for it."""
+    return f"<!--account-links {salted_hmac('page-cache-account-links', 'marker').hexdigest()[:24]}-->"
+
+
+def shared_page(request):
+    """Context processor: the marker, on a page rendered for the shared cache (base.html
+    then leaves out the account links)."""
+    if getattr(request, "renders_shared_page", False):
+        return {"account_links_marker": mark_safe(account_links_marker())}
+    return {}
+
+
+def _shares_pages(request) -> bool:
+    """Whether this visitor may be served the shared copy: anyone but staff (editors see
+    drafts) and visitors with messages waiting (a cached page would not show them)."""
+    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META or request.user.is_staff:
+        return False
+    return not len(get_messages(request))  # from the messages cookie and the session
+
+
+def _with_own_links(request, body: bytes) -> bytes:
+    """A shared copy with this request's own account links in place of the marker."""
+    marker = account_links_marker().encode()
+    if marker not in body:  # the API's JSON, a CSV
+        return body
+    own = render_to_string(ACCOUNT_LINKS_TEMPLATE, request=request).strip().encode()
+    return body.replace(marker, own, 1)
+
+
+def _personalised(request, entry) -> HttpResponse:
+    _generation, status, headers, compressed = entry
+    response = HttpResponse(_with_own_links(request, gzip.decompress(compressed)), status=status)
+    for header, value in headers:
+        response[header] = value
+    return response
+
+
+def _acquire(lock: str) -> bool:
+    try:
+        return cache.add(lock, 1, timeout=LOCK_SECONDS)
+    except Exception:
+        logger.exception("Page cache unavailable")
+        return True  # nobody to wait for: render
+
+
+def _wait_for(key: str, generation: str):
+    """The copy another request is rendering, once stored; None after LOCK_WAIT_SECONDS."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(LOCK_POLL_SECONDS)
+        entry = cache.get(key)
+        if entry is not None and entry[0] == generation:
+            return entry
+    return None
+
+
+class SharedPageMiddleware:
+    """Serves the public pages to logged-in readers from the shared copy, and renders every
+    miss once (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS:
+            return self.get_response(request)
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            return self.get_response(request)
+        if not is_public_page(view_name) or not _shares_pages(request):
+            return self.get_response(request)
+
+        key = _page_key(request, SHARED_KEY_PREFIX)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = _current_generation(found)
+        except Exception:
+            logger.exception("Page cache unavailable")
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            return _personalised(request, entry)
+
+        lock = f"{key}:lock:{generation}"
+        locked = _acquire(lock)
+        if not locked:
+            # Another request is rendering this page: the previous copy meanwhile.
+            waited = entry or _wait_for(key, generation)
+            if waited is not None:
+                request.served_stale_page = waited[0] != generation
+                return _personalised(request, waited)
+        try:
+            response, used_csrf_token = self._render_shared(request)
+            if _may_store(request, response, used_csrf_token=used_csrf_token) and _settled(generation):
+                headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+                entry = (generation, response.status_code, headers, gzip.compress(response.content, 1, mtime=0))
+                try:
+                    cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+                except Exception:
+                    logger.exception("Page cache unavailable")
+        finally:
+            if locked:
+                try:
+                    cache.delete(lock)
+                except Exception:
+                    logger.exception("Page cache unavailable")
+        if not response.streaming:
+            response.content = _with_own_links(request, response.content)
+        return response
+
+    def _render_shared(self, request):
+        """The page as an anonymous reader in the default time zone sees it, with the
+        marker for the account links; and whether it used a CSRF token (its own, not one
+        the CSRF middleware had already decided to renew)."""
+        user, renewing = request.user, request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        request.user, request.renders_shared_page = AnonymousUser(), True
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        try:
+            with timezone.override(None):
+                response = self.get_response(request)
+        finally:
+            request.user, request.renders_shared_page = user, False
+            used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = renewing or used_csrf_token
+        return response, used_csrf_token
