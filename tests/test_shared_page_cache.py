@@ -122,7 +122,8 @@ class SharedPageTests(BaseTestCase):
         for pattern in urlpatterns:
             route = str(pattern.pattern)
             kwargs = {"slug": slugs[route.split("/")[0]]} if "<slug:slug>" in route else {}
-            query = "?q=archives" if pattern.name == "search" else ""
+            # (with words to look up: the people field's suggestions run no query without)
+            query = {"search": "?q=archives", "people-suggest": "?q=Khlev"}.get(pattern.name, "")
             pages.append(reverse(f"historiography:{pattern.name}", kwargs=kwargs) + query)
         pages += [reverse(f"api:{basename}-list") for _, _, basename in router.registry]
         return pages
