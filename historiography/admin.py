@@ -56,6 +56,15 @@ class PublishableAdmin(admin.ModelAdmin):
     actions = [publish, unpublish]
 
 
+class StartsAsDraftAdmin(PublishableAdmin):
+    """People and works: a data file that names no status loads them published (the model's
+    default, so the shipped dataset stays public), but one an editor adds here starts as a
+    draft, hidden from the public until published."""
+
+    def get_changeform_initial_data(self, request):
+        return {"status": Status.DRAFT, **super().get_changeform_initial_data(request)}
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     fields = ["year", "label", "description"]
@@ -115,16 +124,16 @@ class ArgumentInline(admin.TabularInline):
 
 
 @admin.register(Historian)
-class HistorianAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "life_years", "school_list", "argument_count"]
+class HistorianAdmin(StartsAsDraftAdmin):
+    list_display = ["name", "role", "life_years", "school_list", "status", "argument_count"]
     ordering = ["sort_name"]
-    list_filter = ["role", "schools"]
+    list_filter = ["status", "role", "schools"]
     search_fields = ["name", "sort_name", "bio"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["schools"]
     inlines = [ArgumentInline]
     fieldsets = [
-        (None, {"fields": ["name", "sort_name", "slug", "role"]}),
+        (None, {"fields": ["name", "sort_name", "slug", "role", "status"]}),
         ("Life and work", {"fields": ["born", "died", "bio", "schools"]}),
     ]
 
@@ -141,9 +150,9 @@ class HistorianAdmin(admin.ModelAdmin):
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
-    list_display = ["title", "year", "kind", "author_list", "publisher"]
-    list_filter = ["kind"]
+class WorkAdmin(StartsAsDraftAdmin):
+    list_display = ["title", "year", "kind", "author_list", "publisher", "status"]
+    list_filter = ["status", "kind"]
     search_fields = ["title", "publisher", "authors__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors"]

@@ -52,6 +52,7 @@ def tags_of(arguments):
 
 class ArgumentQuerySet(PublishableQuerySet):
     published_through = ("position__question", "position__question__topic")
+    published_if_set = ("historian", "work")
 
     def for_cards(self):
         """Everything an argument card shows, in a fixed number of queries: historian or
@@ -60,27 +61,38 @@ class ArgumentQuerySet(PublishableQuerySet):
         return (
             self.select_related("historian", "school", "source", "position__question__topic", "work")
             .defer("source__text")
+            .with_examples()
             .prefetch_related(
                 "historian__schools",
-                "examples",
                 "tags",
                 Prefetch(
                     "incoming_relations",
-                    queryset=ArgumentRelation.objects.filter(source__status=Status.PUBLISHED).select_related(
+                    queryset=ArgumentRelation.objects.filter(source__in=Argument.objects.published()).select_related(
                         "source__historian", "source__school"
                     ),
                 ),
             )
         )
 
+    def with_examples(self):
+        """A school's view with the people it names, the published ones (one query)."""
+        return self.prefetch_related(Prefetch("examples", queryset=Historian.objects.published()))
+
+    def with_work_authors(self):
+        """The work with its published authors (one query), for its citation."""
+        return self.prefetch_related(Prefetch("work__authors", queryset=Historian.objects.published()))
+
+    def on_published_questions(self):
+        """Arguments, drafts or not, of published questions: what an editor's preview of a
+        draft person or work shows, each card saying what of it is a draft."""
+        return self.filter(
+            position__question__status=Status.PUBLISHED, position__question__topic__status=Status.PUBLISHED
+        )
+
     def for_citations(self):
         """What a citation needs: historian or school, source (without its text), work and
         its authors (two queries)."""
-        return (
-            self.select_related("historian", "school", "source", "work")
-            .defer("source__text")
-            .prefetch_related("work__authors")
-        )
+        return self.select_related("historian", "school", "source", "work").defer("source__text").with_work_authors()
 
     def for_question(self, question):
         return self.filter(position__question=question)
@@ -272,6 +284,19 @@ class Argument(models.Model):
     @property
     def is_school_view(self):
         return self.attribution == Attribution.SCHOOL
+
+    DRAFT_PARTS = {"historian": "its person", "work": "its work"}
+
+    def draft_parts(self):
+        """What of this argument is still a draft, its question apart: itself, its person,
+        its work ("its person, A. Name"), by the rule of published() (published_if_set),
+        from the rows for_cards() joins. Empty when the public may see it."""
+        parts = ["this argument"] if self.status != Status.PUBLISHED else []
+        for path in ArgumentQuerySet.published_if_set:
+            related = getattr(self, path)
+            if related is not None and related.status != Status.PUBLISHED:
+                parts.append(f"{self.DRAFT_PARTS[path]}, {related}")
+        return parts
 
     def evidence_errors(self):
         """{field: error} when the passage is not verbatim in the source, the words not

@@ -21,12 +21,24 @@ class PublishableQuerySet(models.QuerySet):
     # Related rows that must be published too: a published argument on a draft
     # question is still a draft to the public.
     published_through = ()
+    # Related rows that may be absent (nullable foreign keys) but, when present, must be
+    # published too: an argument by a draft person or citing a draft work is hidden, while
+    # a school's view has no person and an argument from a source may have no work.
+    published_if_set = ()
+
+    def published_q(self, prefix="", *, through=True):
+        """The condition published() filters on, seen from a model `prefix` leads to (e.g.
+        "arguments__" from a person), for counts over related rows. `through=False` leaves
+        out the rows above (question, topic) when the query already stands on them."""
+        condition = Q(**{f"{prefix}status": Status.PUBLISHED})
+        if through:
+            condition &= Q(**{f"{prefix}{path}__status": Status.PUBLISHED for path in self.published_through})
+        for path in self.published_if_set:
+            condition &= Q(**{f"{prefix}{path}__isnull": True}) | Q(**{f"{prefix}{path}__status": Status.PUBLISHED})
+        return condition
 
     def published(self):
-        return self.filter(
-            status=Status.PUBLISHED,
-            **{f"{path}__status": Status.PUBLISHED for path in self.published_through},
-        )
+        return self.filter(self.published_q())
 
 
 def cited_in_topic(topic, field):

@@ -64,6 +64,7 @@ BASIS_FIELDS = ("label", "description", "style", "order")
 
 class EstimateQuerySet(PublishableQuerySet):
     published_through = ("question", "question__topic")
+    published_if_set = ("historian", "work")
 
     def for_chart(self):
         """With what each estimate's basis means in its topic (`basis_label`, `basis_description`,

@@ -20,6 +20,14 @@ class Standing(models.TextChoices):
     OPEN = "open", "Open"
 
 
+def _published_arguments():
+    """What published() asks of an argument, seen from a question (its own question and
+    topic apart): for counts and years of the arguments the public sees."""
+    from .arguments import Argument
+
+    return Argument.objects.published_q("positions__arguments__", through=False)
+
+
 class QuestionQuerySet(PublishableQuerySet):
     published_through = ("topic",)
 
@@ -34,11 +42,8 @@ class QuestionQuerySet(PublishableQuerySet):
         return self.prefetch_related(Prefetch("positions", queryset=positions.order_by("order", "label")))
 
     def with_argument_counts(self):
-        return self.annotate(
-            argument_count=Count(
-                "positions__arguments", filter=Q(positions__arguments__status=Status.PUBLISHED), distinct=True
-            )
-        )
+        published = _published_arguments()
+        return self.annotate(argument_count=Count("positions__arguments", filter=published, distinct=True))
 
     def with_estimate_counts(self):
         return self.annotate(
@@ -48,7 +53,7 @@ class QuestionQuerySet(PublishableQuerySet):
     def with_year_span(self):
         """`first_year` and `last_year`: when its published arguments were made (None
         without any), in the same query, for decade filters that fit the debate."""
-        published = Q(positions__arguments__status=Status.PUBLISHED)
+        published = _published_arguments()
         return self.annotate(
             first_year=Min("positions__arguments__year", filter=published),
             last_year=Max("positions__arguments__year", filter=published),

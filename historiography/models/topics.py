@@ -163,17 +163,17 @@ class Role(models.TextChoices):
 SCHOLARLY_ROLES = (Role.HISTORIAN, Role.BIOGRAPHER)
 
 
-class HistorianQuerySet(models.QuerySet):
+class HistorianQuerySet(PublishableQuerySet):
     def of_arguments(self, arguments):
         """The people who made `arguments` (a queryset)."""
         return self.filter(pk__in=arguments.values("historian_id"))
 
     def for_topic(self, topic):
-        """The people with a published argument or estimate in `topic`."""
+        """The published people with a published argument or estimate in `topic`."""
         from .arguments import Argument
         from .estimates import Estimate
 
-        return self.filter(
+        return self.published().filter(
             Q(pk__in=Argument.objects.published().for_topic(topic).values("historian_id"))
             | Q(pk__in=Estimate.objects.published().filter(question__topic=topic).values("historian_id"))
         )
@@ -190,6 +190,14 @@ class Historian(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.HISTORIAN)
     bio = models.TextField(blank=True)
     schools = models.ManyToManyField(School, blank=True, related_name="historians")
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        # Data files that predate the status (the shipped dataset) name none and load
+        # published; the admin starts one an editor adds as a draft (StartsAsDraftAdmin).
+        default=Status.PUBLISHED,
+        help_text="A draft person is seen by editors only, and so is every argument of theirs.",
+    )
 
     objects = SlugManager.from_queryset(HistorianQuerySet)()
 
@@ -236,10 +244,14 @@ class WorkKind(models.TextChoices):
     WEB = "web", "Web page"
 
 
-class WorkQuerySet(models.QuerySet):
+class WorkQuerySet(PublishableQuerySet):
     def for_topic(self, topic):
-        """The works a published argument or estimate of `topic` cites."""
-        return self.filter(cited_in_topic(topic, "work_id"))
+        """The published works a published argument or estimate of `topic` cites."""
+        return self.published().filter(cited_in_topic(topic, "work_id"))
+
+    def with_authors(self):
+        """With the published authors (one query): a draft person is never named."""
+        return self.prefetch_related(Prefetch("authors", queryset=Historian.objects.published()))
 
 
 class Work(models.Model):
@@ -252,6 +264,14 @@ class Work(models.Model):
     authors = models.ManyToManyField(Historian, blank=True, related_name="works")
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        # Data files that predate the status (the shipped dataset) name none and load
+        # published; the admin starts one an editor adds as a draft (StartsAsDraftAdmin).
+        default=Status.PUBLISHED,
+        help_text="A draft work is seen by editors only, and so is every argument citing it.",
+    )
 
     objects = SlugManager.from_queryset(WorkQuerySet)()
 
