@@ -338,7 +338,7 @@ class ArgumentAPIFilter(ArgumentFilter):
     position = django_filters.ModelChoiceFilter(queryset=Position.objects.published())
     decade = DecadeFilter(method="filter_decade")
     # The API names a person by slug, exactly (the pages' field also takes part of a name).
-    historian = slug_choice("historian", Historian.objects.all())
+    historian = slug_choice("historian", Historian.objects.published())
 
     class Meta:
         model = Argument
@@ -401,7 +401,7 @@ class SchoolAPIFilter(InTopicAPIFilter):
 
 
 class WorkAPIFilter(InTopicAPIFilter):
-    author = slug_choice("authors", Historian.objects.all(), distinct=True)
+    author = slug_choice("authors", Historian.objects.published(), distinct=True)
     kind = django_filters.ChoiceFilter(choices=WorkKind.choices)
 
     class Meta:
@@ -473,7 +473,8 @@ class ArgumentViewSet(viewsets.ReadOnlyModelViewSet):
         Argument.objects.published()
         .select_related("historian", "school", "source", "position__question", "work")
         .defer("source__text")
-        .prefetch_related("examples", "tags")
+        .with_examples()
+        .prefetch_related("tags")
         .order_by("pk")
     )
     serializer_class = ArgumentSerializer
@@ -482,9 +483,10 @@ class ArgumentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class HistorianViewSet(viewsets.ReadOnlyModelViewSet):
-    """Everyone an argument is attributed to, scholars and historical actors, with their schools."""
+    """Everyone an argument is attributed to, scholars and historical actors, with their
+    schools: the published people only."""
 
-    queryset = Historian.objects.prefetch_related("schools").order_by("sort_name", "pk")
+    queryset = Historian.objects.published().prefetch_related("schools").order_by("sort_name", "pk")
     serializer_class = HistorianSerializer
     filterset_class = HistorianAPIFilter
     lookup_field = "slug"
@@ -500,9 +502,10 @@ class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class WorkViewSet(viewsets.ReadOnlyModelViewSet):
-    """The books, articles, speeches and documents that arguments cite, with their authors."""
+    """The published books, articles, speeches and documents that arguments cite, with
+    their published authors."""
 
-    queryset = Work.objects.prefetch_related("authors").order_by("year", "title", "pk")
+    queryset = Work.objects.published().with_authors().order_by("year", "title", "pk")
     serializer_class = WorkSerializer
     filterset_class = WorkAPIFilter
     lookup_field = "slug"

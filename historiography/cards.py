@@ -37,9 +37,15 @@ CARDS_PER_COLUMN = 20
 CARD_KEY_PREFIX = "cards:v1:"
 
 
-def render_card(argument, *, show_question=False, heading_level=3) -> str:
+def render_card(argument, *, show_question=False, heading_level=3, marks_drafts=False) -> str:
     return render_to_string(
-        CARD_TEMPLATE, {"argument": argument, "show_question": show_question, "heading_level": heading_level}
+        CARD_TEMPLATE,
+        {
+            "argument": argument,
+            "show_question": show_question,
+            "heading_level": heading_level,
+            "marks_drafts": marks_drafts,
+        },
     )
 
 
@@ -47,13 +53,19 @@ def _key(generation, argument, show_question, heading_level) -> str:
     return f"{CARD_KEY_PREFIX}{generation}:{int(bool(show_question))}:{int(heading_level)}:{argument.pk}"
 
 
-def rendered(arguments, *, show_question=False, heading_level=3, cards=None) -> dict:
+def rendered(arguments, *, show_question=False, heading_level=3, cards=None, marks_drafts=False) -> dict:
     """{(argument pk, show_question, heading_level): card HTML} for `arguments` (loaded
     with `for_cards()`), from the cache where it has them, rendered and stored otherwise;
     `heading_level`: the claim's heading, under the page's heading the cards sit in.
     `cards`: a dict to add to (a page showing cards two ways)."""
     cards = {} if cards is None else cards
     arguments = list(arguments)
+    if marks_drafts:
+        # An editor's preview, each draft card marked: rendered for them, never cached.
+        for argument in arguments:
+            html = render_card(argument, show_question=show_question, heading_level=heading_level, marks_drafts=True)
+            cards[argument.pk, bool(show_question), int(heading_level)] = mark_safe(html)
+        return cards
     found, keys = {}, {}
     if settings.CARD_CACHE_SECONDS and arguments:
         try:

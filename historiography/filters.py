@@ -46,7 +46,7 @@ class PersonField(forms.CharField):
     def __init__(self, *args, queryset=None, **kwargs):
         kwargs.setdefault("max_length", 100)
         super().__init__(*args, **kwargs)
-        self.queryset = queryset if queryset is not None else Historian.objects.all()
+        self.queryset = queryset if queryset is not None else Historian.objects.published()
 
     def clean(self, value):
         value = super().clean(value)

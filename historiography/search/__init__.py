@@ -247,8 +247,8 @@ def querysets(*, topic=None, question=None, school=None):
     arguments, estimates = Argument.objects.published(), Estimate.objects.published()
     questions = Question.objects.published()
     positions = Position.objects.published()
-    people, schools, works, topics = Historian.objects.all(), School.objects.all(), Work.objects.all(), Topic.objects
-    topics = topics.published()
+    people, works = Historian.objects.published(), Work.objects.published()
+    schools, topics = School.objects.all(), Topic.objects.published()
     if topic:
         arguments = arguments.filter(position__question__topic=topic)
         questions, positions = questions.filter(topic=topic), positions.filter(question__topic=topic)

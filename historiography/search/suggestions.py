@@ -56,7 +56,7 @@ VOCABULARY = (
 
 
 # Kinds with drafts, whose drafts' titles are never offered.
-PUBLISHED = {"Question", "Topic"}
+PUBLISHED = {"Question", "Topic", "Historian", "Work"}
 
 
 def vocabulary(words):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from .. import aif, argdown, citations
 from ..models import Argument, ArgumentRelation, Question, Work
+from .scholarship import previews_drafts, private
 
 CSL_CONTENT_TYPE = "application/vnd.citationstyles.csl+json; charset=utf-8"
 BIBTEX_CONTENT_TYPE = "application/x-bibtex; charset=utf-8"
@@ -28,6 +29,16 @@ def _csl(items, filename):
 
 def _published_argument(slug):
     return get_object_or_404(Argument.objects.published().for_citations(), slug=slug)
+
+
+def _work_download(request, slug, make, content_type, extension):
+    """A published work's citation, naming its published authors only. An editor previewing
+    a draft work (its page links here) gets one too, never cached."""
+    preview = previews_drafts(request, Work)
+    works = Work.objects.prefetch_related("authors") if preview else Work.objects.published().with_authors()
+    work = get_object_or_404(works, slug=slug)
+    response = _download(make(work), content_type, f"{work.slug}.{extension}")
+    return private(response) if preview else response
 
 
 def _published_question(slug):
@@ -54,20 +65,18 @@ def argument_ris(request, slug):
 
 @require_safe
 def work_ris(request, slug):
-    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
-    return _download(citations.work_ris(work), RIS_CONTENT_TYPE, f"{work.slug}.ris")
+    return _work_download(request, slug, citations.work_ris, RIS_CONTENT_TYPE, "ris")
 
 
 @require_safe
 def work_bibtex(request, slug):
-    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
-    return _download(citations.work_bibtex(work), BIBTEX_CONTENT_TYPE, f"{work.slug}.bib")
+    return _work_download(request, slug, citations.work_bibtex, BIBTEX_CONTENT_TYPE, "bib")
 
 
 @require_safe
 def work_csl(request, slug):
-    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
-    return _csl([citations.work_csl(work)], f"{work.slug}.json")
+    csl = lambda work: json.dumps([citations.work_csl(work)], ensure_ascii=False, indent=2)  # noqa: E731
+    return _work_download(request, slug, csl, CSL_CONTENT_TYPE, "json")
 
 
 def _question_sources(question):
@@ -87,7 +96,7 @@ def question_handout(request, slug):
     """The whole comparison on paper: positions side by side, every argument with its
     Chicago note, and the bibliography."""
     question = _published_question(slug)
-    arguments = list(_question_sources(question).prefetch_related("examples"))
+    arguments = list(_question_sources(question).with_examples())
     columns = [
         (position, [a for a in arguments if a.position_id == position.pk]) for position in question.positions.all()
     ]

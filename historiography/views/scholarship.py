@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -73,14 +73,18 @@ def topic_detail(request, slug):
     return render(request, "historiography/topic_detail.html", {"topic": topic, "questions": questions})
 
 
-def _previews_drafts(request, model) -> bool:
+def previews_drafts(request, model) -> bool:
     """Editors (staff who may view the model in the admin) see drafts, marked as such, so
     "View on site" works before publishing."""
     user = request.user
     return user.is_authenticated and user.is_staff and user.has_perm(f"historiography.view_{model._meta.model_name}")
 
 
-def _private(response):
+def _published(*models):
+    return [model.objects.published() for model in models]
+
+
+def private(response):
     """A page made for an editor is never stored, by the page cache or any other."""
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -90,7 +94,7 @@ def _private(response):
 def question_detail(request, slug):
     """The positions of a question as side-by-side columns, or grouped by school. An
     editor previews a draft question with all its arguments."""
-    preview = _previews_drafts(request, Question)
+    preview = previews_drafts(request, Question)
     questions = Question.objects.all() if preview else Question.objects.published()
     question = get_object_or_404(questions.with_topic().with_positions().with_year_span(), slug=slug)
     is_draft = question.status != Status.PUBLISHED or question.topic.status != Status.PUBLISHED
@@ -118,9 +122,10 @@ def question_detail(request, slug):
         request,
         "historiography/question_detail.html",
         {
-            "cards": card_cache.rendered(arguments, heading_level=4 if grouped else 3),
+            "cards": card_cache.rendered(arguments, heading_level=4 if grouped else 3, marks_drafts=is_draft),
             "question": question,
             "is_draft": is_draft,
+            "marks_drafts": is_draft,
             "columns": columns,
             "argument_count": sum(counts.values()),
             "filtering": any(request.GET.get(name) for name in filterset.filters),
@@ -133,7 +138,7 @@ def question_detail(request, slug):
             "chart": chart,
         },
     )
-    return _private(response) if preview else response
+    return private(response) if preview else response
 
 
 def _group_by_school(arguments, positions):
@@ -176,13 +181,14 @@ def _citation(bibtex, csl_item):
 
 @require_safe
 def argument_detail(request, slug):
-    preview = _previews_drafts(request, Argument)
+    preview = previews_drafts(request, Argument)
     arguments = Argument.objects.all() if preview else Argument.objects.published()
-    argument = get_object_or_404(arguments.for_cards().prefetch_related("work__authors"), slug=slug)
+    argument = get_object_or_404(arguments.for_cards().with_work_authors(), slug=slug)
     outgoing = argument.outgoing_relations.filter(target__in=Argument.objects.published()).select_related(
         "target__historian", "target__school", "target__position"
     )
     citation = _citation(citations.argument_bibtex(argument), citations.argument_csl(argument))
+    is_draft = not Argument.objects.published().filter(pk=argument.pk).exists() if preview else False
     response = render(
         request,
         "historiography/argument_detail.html",
@@ -190,10 +196,11 @@ def argument_detail(request, slug):
             "argument": argument,
             "outgoing": outgoing,
             "citation": citation,
-            "is_draft": not Argument.objects.published().filter(pk=argument.pk).exists() if preview else False,
+            "is_draft": is_draft,
+            "marks_drafts": is_draft,
         },
     )
-    return _private(response) if preview else response
+    return private(response) if preview else response
 
 
 @require_safe
@@ -215,8 +222,8 @@ def argument_context(request, slug):
 @require_safe
 def historian_list(request):
     topic = _topic_asked(request)
-    published = Q(arguments__status=Status.PUBLISHED)
-    historians = Historian.objects.all()
+    published = Argument.objects.published_q("arguments__")
+    historians = Historian.objects.published()
     if topic:
         historians = historians.for_topic(topic)
         published &= Q(arguments__position__question__topic=topic)
@@ -232,19 +239,27 @@ def historian_list(request):
 
 @require_safe
 def historian_detail(request, slug):
-    historian = get_object_or_404(Historian.objects.prefetch_related("schools"), slug=slug)
-    arguments = historian.arguments.published().for_cards().order_by("position__question__order", "year", "pk")
-    page = _page(request, arguments)
-    return render(
+    """A person, their works and their arguments. An editor previews a draft person with
+    their arguments on published questions, each card that is not public marked."""
+    preview = previews_drafts(request, Historian)
+    people = Historian.objects.all() if preview else Historian.objects.published()
+    historian = get_object_or_404(people.prefetch_related("schools"), slug=slug)
+    is_draft = historian.status != Status.PUBLISHED
+    arguments = historian.arguments.on_published_questions() if is_draft else historian.arguments.published()
+    page = _page(request, arguments.for_cards().order_by("position__question__order", "year", "pk"))
+    works = historian.works.all() if preview else historian.works.published()
+    response = render(
         request,
         "historiography/historian_detail.html",
         {
             "historian": historian,
-            "works": _page(request, historian.works.order_by("year", "title", "pk"), NAMES_PER_PAGE, "works"),
+            "works": _page(request, works.order_by("year", "title", "pk"), NAMES_PER_PAGE, "works"),
             "page": page,
-            "cards": card_cache.rendered(page, show_question=True),
+            "cards": card_cache.rendered(page, show_question=True, marks_drafts=is_draft),
+            "is_draft": is_draft,
         },
     )
+    return private(response) if preview else response
 
 
 @require_safe
@@ -274,7 +289,9 @@ def people_suggest(request):
 def school_list(request):
     topic = _topic_asked(request)
     schools = School.objects.for_topic(topic) if topic else School.objects.all()
-    schools = schools.annotate(historian_count=Count("historians")).order_by("order", "name", "pk")
+    schools = schools.annotate(
+        historian_count=Count("historians", filter=Q(historians__status=Status.PUBLISHED))
+    ).order_by("order", "name", "pk")
     return render(
         request, "historiography/school_list.html", {"page": _page(request, schools, NAMES_PER_PAGE), "topic": topic}
     )
@@ -283,7 +300,7 @@ def school_list(request):
 @require_safe
 def school_detail(request, slug):
     school = get_object_or_404(School, slug=slug)
-    historians = school.historians.order_by("sort_name", "pk")
+    historians = school.historians.published().order_by("sort_name", "pk")
     arguments = (
         Argument.objects.published()
         .filter(Q(historian__schools=school) | Q(school=school))
@@ -305,20 +322,33 @@ def school_detail(request, slug):
 
 @require_safe
 def work_detail(request, slug):
-    work = get_object_or_404(Work.objects.prefetch_related("authors"), slug=slug)
-    page = _page(request, work.arguments.published().for_cards())
+    """A work, its authors and the arguments citing it. An editor previews a draft work
+    (or one by a draft author) with its arguments on published questions, drafts marked."""
+    preview = previews_drafts(request, Work)
+    works, people = (Work.objects.all(), Historian.objects.all()) if preview else _published(Work, Historian)
+    work = get_object_or_404(works.prefetch_related(Prefetch("authors", queryset=people)), slug=slug)
+    is_draft = work.status != Status.PUBLISHED
+    arguments = work.arguments.on_published_questions() if is_draft else work.arguments.published()
+    page = _page(request, arguments.for_cards())
     citation = _citation(citations.work_bibtex(work), citations.work_csl(work))
-    return render(
+    response = render(
         request,
         "historiography/work_detail.html",
-        {"work": work, "page": page, "cards": card_cache.rendered(page, show_question=True), "citation": citation},
+        {
+            "work": work,
+            "page": page,
+            "cards": card_cache.rendered(page, show_question=True, marks_drafts=is_draft),
+            "citation": citation,
+            "is_draft": is_draft,
+        },
     )
+    return private(response) if preview else response
 
 
 @require_safe
 def tag_list(request):
     topic = _topic_asked(request)
-    published = Q(historiography_taggedargument_items__content_object__status=Status.PUBLISHED)
+    published = Argument.objects.published_q("historiography_taggedargument_items__content_object__")
     if topic:
         published &= Q(historiography_taggedargument_items__content_object__position__question__topic=topic)
     tags = (
