@@ -48,7 +48,10 @@ class ClassroomInChromium(ChromiumTestCase):
             page.goto(self.live_server_url + "/accounts/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", PASSWORD)
-            page.click("main button[type=submit]")
+            # Wait for the logged-in page: a request sent while the login is still being
+            # answered would share the live server's one in-memory SQLite connection with it.
+            with page.expect_navigation():
+                page.click("main button[type=submit]")
         return page
 
 

@@ -49,7 +49,8 @@ class InstructorOnboardingInChromium(ChromiumTestCase):
         page.goto(self.live_server_url + path)
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
-        page.click("main button[type=submit], input[type=submit]")
+        with page.expect_navigation():  # the next request waits for the login's answer
+            page.click("main button[type=submit], input[type=submit]")
 
     def shot(self, page, name):
         page.screenshot(path=str(SCREENSHOTS / f"onboarding-{name}.png"), full_page=True)
