@@ -85,3 +85,19 @@ class RedisSessionTests(BaseTestCase):
             with self.assertLogs("historiography.sessions", "ERROR"):
                 response = client.get(reverse("classroom:course-list"))
         self.assertContains(response, "Log out student<")
+
+    def test_logging_out_while_redis_is_down_ends_the_session_in_the_database(self):
+        from django.contrib.sessions.models import Session
+
+        client = Client()
+        client.force_login(self.student)
+        session_key = client.cookies["sessionid"].value
+        with self.caches_with_sessions_at({**REDIS_SESSIONS, "LOCATION": "redis://127.0.0.1:1/0"}):
+            with self.assertLogs("historiography.sessions", "ERROR"):
+                response = client.post(reverse("logout"))
+            self.assertEqual(response.status_code, 302)
+            self.assertFalse(Session.objects.filter(session_key=session_key).exists())
+            # and logging in again, which asks whether a new session key is taken, works too
+            with self.assertLogs("historiography.sessions", "ERROR"):
+                response = client.post(reverse("login"), {"username": "student", "password": self.password})
+            self.assertEqual(response.status_code, 302)
