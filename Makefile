@@ -29,7 +29,7 @@ data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_scholarship fixtures/stalinism.json
 	$(PY) manage.py loaddata fixtures/redirects.json
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --site http://$(HOST):$(PORT)
 
 ## The whole test suite (SQLite unless DATABASE_URL is set).
 test: install

@@ -47,6 +47,13 @@ class LoadDemoTests(TestCase):
         self.assertEqual(len(pairs), 2)
         self.assertTrue(all(len(sides) == 2 for sides in pairs.values()), "each pair argued opposite sides")
 
+    def test_it_prints_the_address_the_site_is_served_on(self):
+        make_question(slug="lenin-stalin-continuity")
+        out = StringIO()
+        call_command("load_demo", "--site", "http://127.0.0.1:8765/", stdout=out)
+        self.assertIn("Log in at http://127.0.0.1:8765/accounts/login/ with:", out.getvalue())
+        self.assertNotIn(":8000", out.getvalue())
+
     def test_running_it_again_changes_nothing(self):
         make_question(slug="lenin-stalin-continuity")
         call_command("load_demo", stdout=StringIO())

@@ -32,9 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--controversy-question", default="famine-genocide", help="Slug of the question of the controversy."
         )
+        parser.add_argument(
+            "--site", default="http://127.0.0.1:8000", help="Where the site is served, for the login address printed."
+        )
 
     @transaction.atomic
-    def handle(self, question, controversy_question, **options):
+    def handle(self, question, controversy_question, site, **options):
         question = Question.objects.published().filter(slug=question).first() or Question.objects.published().first()
         controversy_question = Question.objects.published().filter(slug=controversy_question).first() or question
         if question is None:
@@ -72,7 +75,7 @@ class Command(BaseCommand):
         if not Assignment.objects.filter(course=course, mode=AssignmentMode.CONTROVERSY).exists():
             self.controversy(course, controversy_question, students, now)
 
-        self.stdout.write(self.style.SUCCESS("Demo class ready. Log in at http://127.0.0.1:8000/accounts/login/ with:"))
+        self.stdout.write(self.style.SUCCESS(f"Demo class ready. Log in at {site.rstrip('/')}/accounts/login/ with:"))
         for user, what in [
             (instructor, "instructor"),
             *[(student, "student") for student in students],
