@@ -56,6 +56,12 @@ them. Every response to a logged-in user stays `private, no-store`
 (SecurityHeadersMiddleware). This middleware also renders every miss of the outer one, so
 an anonymous page and a logged-in one come from the same render.
 
+Gzip for logged-in readers too: the shared copy is kept as two raw deflate streams, the
+part before the marker (ended with a sync flush, so more may follow) and the part after
+it, each with its CRC-32. A hit compresses only its own account links (a few hundred
+bytes) and joins the three into one gzip member, its CRC combined from the parts' rather
+than computed over the page; the page itself is never recompressed per request.
+
 No stampede: when a page is missing or stale (an editor's change replaced the generation),
 the request that takes a lock in the cache (`cache.add`, with a timeout in case it dies)
 renders it; the others meanwhile get the previous copy, or with none to give, wait for
@@ -68,6 +74,7 @@ import logging
 import re
 import time
 import uuid
+import zlib
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -93,7 +100,7 @@ GENERATION_KEY = "public-pages:generation"
 # and new app servers share the cache.
 PAGE_KEY_PREFIX = "public-pages:v2:"
 # The shared copies with the marker in place of the account links (SharedPageMiddleware).
-SHARED_KEY_PREFIX = "public-pages:shared-v1:"
+SHARED_KEY_PREFIX = "public-pages:shared-v2:"
 ACCOUNT_LINKS_TEMPLATE = "includes/_account_links.html"
 # A render taking longer than this (or a process dying mid-render) lets another request
 # take over; meanwhile the others wait at most LOCK_WAIT_SECONDS when they have no
@@ -290,15 +297,94 @@ def _with_own_links(request, body: bytes) -> bytes:
     marker = account_links_marker().encode()
     if marker not in body:  # the API's JSON, a CSV
         return body
-    own = render_to_string(ACCOUNT_LINKS_TEMPLATE, request=request).strip().encode()
-    return body.replace(marker, own, 1)
+    return body.replace(marker, _own_links(request), 1)
+
+
+def _own_links(request) -> bytes:
+    return render_to_string(ACCOUNT_LINKS_TEMPLATE, request=request).strip().encode()
+
+
+# CRC-32 of a concatenation from the CRCs of its parts, as zlib's crc32_combine (which
+# Python does not expose): polynomial arithmetic modulo the CRC's, reflected.
+CRC_POLY = 0xEDB88320
+
+
+def _crc_multiply(a: int, b: int) -> int:
+    product, bit = 0, 1 << 31
+    while bit:
+        if a & bit:
+            product ^= b
+        bit >>= 1
+        b = (b >> 1) ^ CRC_POLY if b & 1 else b >> 1
+    return product
+
+
+def _crc_shift(length: int) -> int:
+    """x^(8 * length) modulo the polynomial: what a CRC is multiplied by when `length`
+    bytes follow it. Computed once per stored page, for the part after the marker."""
+    power, square = 1 << 31, 1 << 30  # x^0, x^1
+    n = 8 * length
+    while n:
+        if n & 1:
+            power = _crc_multiply(square, power)
+        square = _crc_multiply(square, square)
+        n >>= 1
+    return power
+
+
+def _deflate(data: bytes, *, last: bool, small: bool = False) -> bytes:
+    # A small window and little memory for the few hundred bytes of account links: setting
+    # up the full-size compressor costs more than compressing them.
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -9 if small else -zlib.MAX_WBITS, 1 if small else 8)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def _split_copy(body: bytes) -> tuple:
+    """The shared copy as kept: compressed before and after the marker (see the module
+    docstring), with what joining them per request needs."""
+    head, found, tail = body.partition(account_links_marker().encode())
+    return (
+        bool(found),
+        _deflate(head, last=False),
+        zlib.crc32(head),
+        len(head),
+        _deflate(tail, last=True),
+        zlib.crc32(tail),
+        len(tail),
+        _crc_shift(len(tail)),
+    )
+
+
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime
+
+
+def _gzipped(request, split) -> bytes:
+    """One gzip member: the stored parts around this request's own links."""
+    has_marker, head, head_crc, head_len, tail, tail_crc, tail_len, tail_shift = split
+    own = _own_links(request) if has_marker else b""
+    crc = _crc_multiply(tail_shift, zlib.crc32(own, head_crc)) ^ tail_crc
+    size = (head_len + len(own) + tail_len) & 0xFFFFFFFF
+    trailer = crc.to_bytes(4, "little") + size.to_bytes(4, "little")
+    return b"".join((GZIP_HEADER, head, _deflate(own, last=False, small=True), tail, trailer))
+
+
+def shared_copy(entry) -> bytes:
+    """The stored shared copy, with the marker where the account links go."""
+    has_marker, head, _, _, tail, *_ = entry[3]
+    marker = account_links_marker().encode() if has_marker else b""
+    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(head) + marker + zlib.decompress(tail, -zlib.MAX_WBITS)
 
 
 def _personalised(request, entry) -> HttpResponse:
-    _generation, status, headers, compressed = entry
-    response = HttpResponse(_with_own_links(request, gzip.decompress(compressed)), status=status)
+    _generation, status, headers, split = entry
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(_gzipped(request, split), status=status)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(_with_own_links(request, shared_copy(entry)), status=status)
     for header, value in headers:
         response[header] = value
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
@@ -361,7 +447,7 @@ class SharedPageMiddleware:
             response, used_csrf_token = self._render_shared(request)
             if _may_store(request, response, used_csrf_token=used_csrf_token) and _settled(generation):
                 headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
-                entry = (generation, response.status_code, headers, gzip.compress(response.content, 1, mtime=0))
+                entry = (generation, response.status_code, headers, _split_copy(response.content))
                 try:
                     cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
                 except Exception:
