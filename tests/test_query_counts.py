@@ -1,5 +1,6 @@
 """Each list and comparison page runs a fixed number of queries, whatever the rows."""
 
+from django.db import connection
 from django.urls import reverse
 
 from historiography.models import ArgumentRelation
@@ -81,13 +82,14 @@ class QueryCountTests(BaseTestCase):
         # arguments kept (published, filtered), the names (typo tolerance). Then the shown
         # questions and their positions; the shown arguments (joined), their historians'
         # schools, named examples, tags, incoming relations; the filters' topics,
-        # questions, schools.
-        queries = 13
+        # questions, schools. PostgreSQL reads the names (likeness to a misspelt one) only
+        # when nothing was found: its trigram index finds them in the candidates' query.
+        queries = 13 if connection.vendor == "sqlite" else 12
         self.assert_constant(queries, lambda q, n: f"{reverse('historiography:search')}?q=Claim")
 
     def test_search_one_kind_page_two(self):
         # as above, but no questions shown
-        queries = 11
+        queries = 11 if connection.vendor == "sqlite" else 10
         self.assert_constant(queries, lambda q, n: f"{reverse('historiography:search')}?q=Claim&kind=argument&page=2")
 
     def test_home(self):

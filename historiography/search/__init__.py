@@ -22,7 +22,8 @@ title words. Each kind's matches are bounded to CANDIDATES, ranked, then filtere
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q
+from django.db.models.expressions import RawSQL
 
 from . import postgresql, sqlite
 from .index import (  # noqa: F401 (the index's API, used by migration 0014 and the command)
@@ -151,8 +152,27 @@ def _keep(queryset, kind, ids):
         return []
     if not queryset.query.where and not _extra(kind):
         return [(pk, None) for pk in ids]
-    rows = queryset.filter(pk__in=ids).order_by().values_list("pk", *_extra(kind))
+    rows = queryset.filter(AnyOf("pk", ids)).order_by().values_list("pk", *_extra(kind))
     return [(pk, extra[0] if extra else None) for pk, *extra in rows]
+
+
+class AnyOf(Func):
+    """`field` is one of `ids`: on PostgreSQL `= ANY(%s)` with the ids as one array
+    parameter (a list of 1,000 placeholders costs more to build, send and plan than the
+    query takes to run), elsewhere `IN (...)`."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field, ids):
+        super().__init__(F(field))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{sql} = ANY(%s)", [*params, self.ids]
+        placeholders = ", ".join(["%s"] * len(self.ids)) or "NULL"
+        return f"{sql} IN ({placeholders})", [*params, *self.ids]
 
 
 # What the results page shows ------------------------------------------------------------
@@ -223,7 +243,8 @@ class Results:
         questions = Question.objects.published().filter(pk__in=self.ids("question"))
         # The schools of the matching arguments (at most CANDIDATES of them), not of every
         # argument of the questions found: over 100,000 arguments that read them all.
-        arguments = Argument.objects.published().filter(pk__in=self.ids("argument"))
+        # Their ids are those of published arguments inside the filters already.
+        arguments = Argument.objects.filter(AnyOf("pk", self.ids("argument")))
         schools = School.objects.filter(
             Q(pk__in=self.ids("school")) | Q(pk__in=School.objects.of_arguments(arguments).values("pk"))
         )
@@ -294,7 +315,7 @@ def search(text, *, kind="", page=None, **filters):
     groups = run(query, kinds)
     if not any(group.hits for group in groups.values()) and len(query.terms) > 1:
         groups, results.any_word = run(query, kinds, any_word=True), True
-    _add_people_by_likeness(groups["person"], kinds["person"], words)
+    _add_people_by_likeness(groups, kinds["person"], words)
     _add_arguments_by_author(groups, kinds["argument"])
     for group in groups.values():
         group.best = max((rank for _pk, rank, _extra in group.hits), default=float("-inf"))
@@ -336,14 +357,23 @@ def search(text, *, kind="", page=None, **filters):
     return results
 
 
-def _add_people_by_likeness(group, people, words):
+def _add_people_by_likeness(groups, people, words):
     """People whose name is near a word typed: on SQLite always; on PostgreSQL only when
-    its trigram similarity found no one ("Kruschev" shares too few trigrams with
-    "Khrushchev"). One query over the names."""
-    if connection.vendor != "sqlite" and group.hits:
-        return
-    found = {pk for pk, _rank, _extra in group.hits}
+    nothing else was found, not even a name by trigram similarity ("Kruschev" shares too
+    few trigrams with "Khrushchev"), and then only the names with a word that begins as
+    one typed does. One query over the names."""
+    group = groups["person"]
     names = people.values_list("pk", "name")
+    if connection.vendor != "sqlite":
+        if any(other.hits for other in groups.values()):
+            return
+        initials = sorted({word[0] for word in words if len(word) > 3 and word[0].isalnum()})
+        if not initials:
+            return
+        # \m: a word's start; accents folded as similar_names folds them ("Émile": e).
+        starts = RawSQL("unaccent(name) ~* %s", [rf"\m[{''.join(initials)}]"], output_field=BooleanField())
+        names = names.filter(starts)
+    found = {pk for pk, _rank, _extra in group.hits}
     group.hits += [(pk, 0.0, None) for pk in similar_names(names, words) if pk not in found]
 
 
