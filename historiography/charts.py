@@ -342,14 +342,17 @@ def marker_rows(markers, width):
     return len(ends)
 
 
-def timeline(lanes_of, milestones=(), period=(None, None)) -> Timeline:
+def timeline(lanes_of, milestones=(), period=(None, None), span=()) -> Timeline:
     """`lanes_of` is [(label, [argument, ...]), ...]; `milestones` the topic's turning
     points (Milestone rows), drawn as vertical lines with their labels in as many rows as
     it takes for none to overprint another. The axis spans the decades of the arguments
     and milestones (the topic's period when there are none), so a debate about Rome and
-    one about the 1930s both fill it; arguments without a year are left to the table.
-    Dots of the same lane and year are stacked a little so none hides another."""
+    one about the 1930s both fill it; `span`, the first and last years of arguments not
+    drawn (other pages), widens it so every page has the same axis. Arguments without a
+    year are left to the table. Dots of the same lane and year are stacked a little so
+    none hides another."""
     years = [a.year for _, arguments in lanes_of for a in arguments if a.year] + [m.year for m in milestones]
+    years += [year for year in span if year is not None]
     start, end = axis_span(years, default=period)
     wrapped = [wrap(label) for label, _ in lanes_of]
     longest = max((len(line) for lines in wrapped for line in lines), default=0)

@@ -118,8 +118,9 @@ class TimelineTests(CompareTestCase):
         Milestone.objects.create(topic=topic, year=1991, label="Archives open")
         # every question with its topic (the choosers); the question asked for (topic
         # joined) and its positions; the arguments (historian, position, question, work
-        # joined) and their historians' schools; the topic's milestones
-        for params, queries in [({"question": "terror"}, 6), ({}, 4), ({"topic": "stalinism"}, 4)]:
+        # joined, a page of them) and their historians' schools; how many and the years
+        # they span (the page's count); the topic's milestones
+        for params, queries in [({"question": "terror"}, 7), ({}, 5), ({"topic": "stalinism"}, 5)]:
             for extra in (0, 20):
                 with self.subTest(params=params, extra=extra):
                     for n in range(extra):

@@ -143,6 +143,56 @@ class QueriesDoNotGrowTests(BaseTestCase):
                 self.assertLess(bytes_large, bytes_small * 5)
 
 
+class TimelineIsPagedTests(BaseTestCase):
+    """The timeline shows a hundred arguments a page, by year, whatever the debate's size:
+    the same queries and about the same bytes for 150 and 450 arguments, and paging
+    through it shows every argument once."""
+
+    def make(self, count, slug):
+        school = SchoolFactory(slug=f"school-{slug}")
+        question = make_question(slug=f"q-{slug}")
+        positions = list(question.positions.all())
+        for n in range(count):
+            ArgumentFactory(
+                historian=HistorianFactory(schools=[school]), position=positions[n % 2], year=1900 + n % 120
+            )
+        return question
+
+    def test_its_size_and_queries_do_not_grow(self):
+        sizes = {}
+        for count in (150, 450):
+            question = self.make(count, str(count))
+            url = reverse("historiography:timeline")
+            for name, params in (("question", {"question": question.slug}), ("topic", {"topic": question.topic.slug})):
+                with CaptureQueriesContext(connection) as queries:
+                    response = self.client.get(url, params)
+                self.assertEqual(len(response.context["arguments"]), 100)
+                self.assertContains(response, f"Page 1 of {-(-count // 100)} ({count} in all)")
+                sizes.setdefault(name, []).append((len(queries), len(response.content)))
+        for name, ((queries_small, bytes_small), (queries_large, bytes_large)) in sizes.items():
+            with self.subTest(view=name):
+                self.assertEqual(queries_small, queries_large)
+                self.assertLess(bytes_large, bytes_small * 1.1)
+
+    def test_paging_through_shows_every_argument_once_with_the_same_axis(self):
+        question = self.make(250, "all")
+        url = reverse("historiography:timeline")
+        seen, axes = [], set()
+        for number in (1, 2, 3):
+            response = self.client.get(url, {"question": question.slug, "page": number})
+            seen += [argument.pk for argument in response.context["arguments"]]
+            chart = response.context["chart"]
+            axes.add((chart.start, chart.end))
+            self.assertEqual(sum(len(lane.dots) for lane in chart.lanes), len(response.context["arguments"]))
+        self.assertEqual(
+            sorted(seen), sorted(Argument.objects.filter(position__question=question).values_list("pk", flat=True))
+        )
+        self.assertEqual(len(seen), 250)
+        self.assertEqual(len(axes), 1)  # the whole debate's years on every page
+        # the links keep the question chosen
+        self.assertContains(response, f'href="?question={question.slug}&amp;page=2"')
+
+
 class PeopleFieldTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):

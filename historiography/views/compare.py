@@ -6,13 +6,17 @@ from itertools import combinations
 
 from django import forms
 from django.contrib import messages
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..charts import timeline
 from ..models import Argument, Historian, Question, School, Topic
+
+# Arguments on a page of the timeline: its size does not grow with the debate's.
+TIMELINE_PAGE_SIZE = 100
 
 
 def _topic_in_view(request, topics):
@@ -185,7 +189,9 @@ def compare_historians(request):
 @require_safe
 def debate_timeline(request):
     """One question's arguments by position, or a topic's by school, over the years its
-    debate spans. The topic is chosen (`?topic=`, default the first), or is the question's."""
+    debate spans, a hundred at a time by year (`?page=`); the axis spans the whole
+    debate's years on every page. The topic is chosen (`?topic=`, default the first), or
+    is the question's."""
     # Every published question with its topic: the choosers of both, in one query.
     all_questions = list(Question.objects.published().with_topic().order_by("topic__title", "order", "title"))
     topics = list({q.topic_id: q.topic for q in all_questions}.values())
@@ -197,11 +203,19 @@ def debate_timeline(request):
             messages.warning(request, "No published question by that name; showing the whole topic.")
     if question:
         topic = question.topic
-        arguments = list(Argument.objects.published().for_question(question).for_timeline())
-        lanes = [(p.label, [a for a in arguments if a.position_id == p.pk]) for p in question.positions.all()]
+        dated = Argument.objects.published().for_question(question).for_timeline()
     else:
         topic = _topic_in_view(request, topics)
-        arguments = list(Argument.objects.published().for_topic(topic).for_timeline()) if topic else []
+        dated = Argument.objects.published().for_topic(topic).for_timeline() if topic else Argument.objects.none()
+    # How many, and the years they span, in one query (the paginator's count among them).
+    span = dated.aggregate(count=Count("pk"), first=Min("year"), last=Max("year")) if topic else {"count": 0}
+    paginator = Paginator(dated, TIMELINE_PAGE_SIZE)
+    paginator.count = span["count"]
+    page = paginator.get_page(request.GET.get("page"))
+    arguments = list(page.object_list)
+    if question:
+        lanes = [(p.label, [a for a in arguments if a.position_id == p.pk]) for p in question.positions.all()]
+    else:
         by_school = defaultdict(list)
         for argument in arguments:
             schools_of = [argument.school] if argument.is_school_view else argument.historian.schools.all()
@@ -211,7 +225,12 @@ def debate_timeline(request):
         lanes = [(school.name if school else "No school recorded", by_school[school]) for school in ordered]
     questions = [q for q in all_questions if topic and q.topic_id == topic.pk]
     milestones = list(topic.milestones.all()) if topic else []
-    chart = timeline(lanes, milestones, period=(topic.period_start, topic.period_end) if topic else (None, None))
+    chart = timeline(
+        lanes,
+        milestones,
+        period=(topic.period_start, topic.period_end) if topic else (None, None),
+        span=(span.get("first"), span.get("last")),
+    )
     return render(
         request,
         "historiography/timeline.html",
@@ -219,6 +238,7 @@ def debate_timeline(request):
             "chart": chart,
             "milestones": milestones,
             "arguments": arguments,
+            "page": page,
             "question": question,
             "topic": topic,
             "topics": topics,
