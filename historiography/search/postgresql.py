@@ -1,4 +1,4 @@
-"""PostgreSQL: each kind's tsvector (the expression its GIN index holds), the tsquery of a
+"""PostgreSQL: each kind's tsvector (its stored column, which its GIN index holds), the tsquery of a
 parsed Query, and every kind's candidates in one statement.
 
 The tsquery is built from the Query's words with `phraseto_tsquery`, which reads any text
@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Expression
 
-from .index import CANDIDATES, CONFIG, DOCUMENTS, KIND_OF_NUMBER, postgresql_document
+from .index import CANDIDATES, CONFIG, DOCUMENTS, KIND_OF_NUMBER
 from .words import spellings
 
 # Rows of each kind ranked: the first this many matches the index finds.
@@ -21,8 +21,8 @@ POOL = CANDIDATES + 1
 
 
 class Document(Expression):
-    """A kind's tsvector, the very expression its GIN index holds (an argument's is the
-    stored column `search_document`)."""
+    """A kind's tsvector: the stored column `search_document` of its table (migrations
+    0014 and 0017), which its GIN index holds."""
 
     output_field = SearchVectorField()
 
@@ -32,9 +32,7 @@ class Document(Expression):
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        if self.kind == "argument":
-            return f"{table}.search_document", []
-        return postgresql_document(self.kind, table.strip('"')), []
+        return f"{table}.search_document", []
 
 
 def _term(term):
@@ -75,7 +73,7 @@ def candidates_sql(query, any_word=False, names=""):
     q_sql, q_params = tsquery(query, any_word)
     parts, params = [], []
     for kind, (number, table, title, _body) in DOCUMENTS.items():
-        document = "search_document" if kind == "argument" else postgresql_document(kind)
+        document = "search_document"
         match, match_params = f"{document} @@ {q_sql}", list(q_params)
         rank, rank_params = f"ts_rank(document, {q_sql}, 1)", list(q_params)
         if kind == "person" and names:
