@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from historiography import search
-from historiography.models import Argument, Question, Status
+from historiography.models import Argument, Attribution, Question, Status
 
 from .factories import (
     ArgumentFactory,
@@ -84,6 +84,23 @@ class WhatItFindsTests(TestCase):
 
     def test_drafts_are_never_found(self):
         self.assertEqual(found("zeppelin"), {})
+
+    def test_an_argument_or_estimate_by_a_draft_person_or_citing_a_draft_work_is_never_found(self):
+        draft_person = HistorianFactory(name="Hidden Person", status=Status.DRAFT)
+        draft_work = WorkFactory(title="Hidden Work", status=Status.DRAFT)
+        ArgumentFactory(position=self.genocide, historian=draft_person, claim="A zeppelin by a draft person.")
+        ArgumentFactory(position=self.genocide, work=draft_work, claim="A zeppelin citing a draft work.")
+        EstimateFactory(question=self.toll, measure="Zeppelin losses", historian=draft_person)
+        EstimateFactory(question=self.toll, measure="Zeppelin crews", work=draft_work)
+        shown = ArgumentFactory(
+            position=self.genocide,
+            attribution=Attribution.SCHOOL,
+            historian=None,
+            school=self.school,
+            work=None,
+            claim="A zeppelin, a school's view citing no work.",
+        )
+        self.assertEqual(found("zeppelin"), {"question": [self.famine], "argument": [shown]})
 
     def test_plain_words_stems_and_stop_words(self):
         self.assertEqual(found("how many died")["question"][0], self.toll)
