@@ -20,11 +20,13 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
 from .cache import GENERATION_KEY, _current_generation
+from .models.arguments import card_prefetches
 
 logger = logging.getLogger(__name__)
 
@@ -55,19 +57,17 @@ def _key(generation, argument, show_question, heading_level) -> str:
 
 def rendered(arguments, *, show_question=False, heading_level=3, cards=None, marks_drafts=False) -> dict:
     """{(argument pk, show_question, heading_level): card HTML} for `arguments` (loaded
-    with `for_cards()`), from the cache where it has them, rendered and stored otherwise;
+    with `for_card_rows()` or `for_cards()`), from the cache where it has them, rendered and
+    stored otherwise; what a card shows beyond its row is fetched for the cards rendered
+    only (a fixed number of queries, none when the cache holds every card).
     `heading_level`: the claim's heading, under the page's heading the cards sit in.
     `cards`: a dict to add to (a page showing cards two ways)."""
     cards = {} if cards is None else cards
     arguments = list(arguments)
-    if marks_drafts:
-        # An editor's preview, each draft card marked: rendered for them, never cached.
-        for argument in arguments:
-            html = render_card(argument, show_question=show_question, heading_level=heading_level, marks_drafts=True)
-            cards[argument.pk, bool(show_question), int(heading_level)] = mark_safe(html)
-        return cards
     found, keys = {}, {}
-    if settings.CARD_CACHE_SECONDS and arguments:
+    if marks_drafts:
+        pass  # an editor's preview, each draft card marked: rendered for them, never cached
+    elif settings.CARD_CACHE_SECONDS and arguments:
         try:
             generation = _current_generation(cache.get_many([GENERATION_KEY]))
             keys = {argument.pk: _key(generation, argument, show_question, heading_level) for argument in arguments}
@@ -75,14 +75,18 @@ def rendered(arguments, *, show_question=False, heading_level=3, cards=None, mar
         except Exception:  # render the cards rather than fail while the cache is down
             logger.exception("Card cache unavailable")
             keys = {}
+    html = {argument.pk: found.get(keys.get(argument.pk)) for argument in arguments}
+    to_render = [argument for argument in arguments if html[argument.pk] is None]
+    prefetch_related_objects(to_render, *card_prefetches())  # nothing for those already prefetched
     missing = {}
+    for argument in to_render:
+        html[argument.pk] = render_card(
+            argument, show_question=show_question, heading_level=heading_level, marks_drafts=marks_drafts
+        )
+        if keys:
+            missing[keys[argument.pk]] = html[argument.pk]
     for argument in arguments:
-        html = found.get(keys.get(argument.pk))
-        if html is None:
-            html = render_card(argument, show_question=show_question, heading_level=heading_level)
-            if keys:
-                missing[keys[argument.pk]] = html
-        cards[argument.pk, bool(show_question), int(heading_level)] = mark_safe(html)
+        cards[argument.pk, bool(show_question), int(heading_level)] = mark_safe(html[argument.pk])
     if missing:
         try:
             cache.set_many(missing, timeout=settings.CARD_CACHE_SECONDS)

@@ -373,6 +373,32 @@ class CardCacheTests(BaseTestCase):
             self.assertNotIn("evidence", html)
             self.assertNotIn("csrfmiddlewaretoken", html)
 
+    def test_cached_cards_fetch_nothing_of_their_own(self):
+        """A student's assignment page fetches what a card shows beyond its row (a school
+        view's people, the historian's schools, tags, relations) only for the cards the
+        cache lacks: none once all are cached, however many cards the page has."""
+        card_tables = ("taggit_tag", "historiography_argumentrelation", "historiography_historian_schools")
+        assignment, users, arguments = make_class(
+            self.instructor, 1, also=[self.student], slug="c", due_at=timezone.now() + timedelta(days=7)
+        )
+        self.client.force_login(self.student)
+        url = assignment.get_absolute_url()
+
+        def reads_of_cards():
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(queries), [q["sql"] for q in queries if any(table in q["sql"] for table in card_tables)]
+
+        first_count, first_reads = reads_of_cards()
+        self.assertEqual(len(first_reads), 3)  # the cards rendered: their schools, tags, relations
+        cached_count, cached_reads = reads_of_cards()
+        self.assertEqual(cached_reads, [])
+        for n in range(6):
+            ArgumentFactory(position=arguments[n % 2].position, tags=["more"])
+        invalidate_public_pages()
+        self.assertEqual(len(reads_of_cards()[1]), 3)  # new generation: rendered again
+        self.assertEqual(reads_of_cards(), (cached_count, []))
+
 
 class SlugUrlTests(BaseTestCase):
     def test_it_matches_reverse(self):

@@ -50,33 +50,48 @@ def tags_of(arguments):
     return Tag.objects.filter(pk__in=TaggedArgument.objects.filter(content_object__in=arguments).values("tag_id"))
 
 
+def _examples():
+    return Prefetch("examples", queryset=Historian.objects.published())
+
+
+def card_prefetches():
+    """What an argument card shows beyond its row (`for_card_rows()`), for
+    `prefetch_related()` or `prefetch_related_objects()`: a school view's named examples
+    (the published ones), the historian's schools, tags, and the published arguments that
+    answer it."""
+    return [
+        _examples(),
+        "historian__schools",
+        "tags",
+        Prefetch(
+            "incoming_relations",
+            queryset=ArgumentRelation.objects.filter(source__in=Argument.objects.published()).select_related(
+                "source__historian", "source__school"
+            ),
+        ),
+    ]
+
+
 class ArgumentQuerySet(PublishableQuerySet):
     published_through = ("position__question", "position__question__topic")
     published_if_set = ("historian", "work")
 
-    def for_cards(self):
-        """Everything an argument card shows, in a fixed number of queries: historian or
-        school, source (without its text), position and question, work (one join), then
-        the historian's schools, a school view's named examples, tags and relations."""
-        return (
-            self.select_related("historian", "school", "source", "position__question__topic", "work")
-            .defer("source__text")
-            .with_examples()
-            .prefetch_related(
-                "historian__schools",
-                "tags",
-                Prefetch(
-                    "incoming_relations",
-                    queryset=ArgumentRelation.objects.filter(source__in=Argument.objects.published()).select_related(
-                        "source__historian", "source__school"
-                    ),
-                ),
-            )
+    def for_card_rows(self):
+        """The rows argument cards show, in one query: historian or school, source (without
+        its text), position and question, work. The rest of a card (`card_prefetches()`)
+        is fetched by historiography/cards.py for the cards its cache does not hold."""
+        return self.select_related("historian", "school", "source", "position__question__topic", "work").defer(
+            "source__text"
         )
+
+    def for_cards(self):
+        """Everything an argument card shows, in a fixed number of queries: the rows, then
+        the historian's schools, a school view's named examples, tags and relations."""
+        return self.for_card_rows().prefetch_related(*card_prefetches())
 
     def with_examples(self):
         """A school's view with the people it names, the published ones (one query)."""
-        return self.prefetch_related(Prefetch("examples", queryset=Historian.objects.published()))
+        return self.prefetch_related(_examples())
 
     def with_work_authors(self):
         """The work with its published authors (one query), for its citation."""

@@ -154,7 +154,7 @@ def _assignment_student_view(request, assignment):
     # The sides' arguments a page of each column at a time (not every card of a large
     # scholarship), the cards from the shared cache.
     on_sides = Argument.objects.published().filter(position__in=positions)
-    argument_counts, page, first, arguments = card_cache.column_page(on_sides.for_cards(), request.GET.get("page"))
+    argument_counts, page, first, arguments = card_cache.column_page(on_sides.for_card_rows(), request.GET.get("page"))
     arguments = list(arguments)
     by_position = defaultdict(list)
     for argument in arguments:
