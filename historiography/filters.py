@@ -243,12 +243,14 @@ class SearchForm(forms.Form):
     )
 
     def offer(self, questions, schools):
-        """Offer these questions and schools (those of the results) and the chosen ones."""
-        for name, queryset in (("question", questions), ("school", schools)):
+        """Offer these questions and schools (those of the results) and the chosen ones,
+        each read as its slug and label alone (a common word's search offers hundreds of
+        questions, whose backgrounds the <select> does not show)."""
+        for name, queryset, label in (("question", questions, "title"), ("school", schools, "name")):
             chosen = self.cleaned_data.get(name)
             if chosen:
                 queryset = queryset.model.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=chosen.pk))
-            self.fields[name].queryset = queryset
+            self.fields[name].queryset = queryset.only("pk", "slug", label)
 
     def filters(self):
         """The filters that are set, for search.search()."""

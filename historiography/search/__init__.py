@@ -97,7 +97,7 @@ def run(query, querysets, any_word=False):
         groups[kind].capped = len(ranked) > CANDIDATES
         ranked = ranked[:CANDIDATES]
         if kind in TITLED:
-            titles = [fold_title(title) for _pk, _score, title in ranked]
+            titles = [_fold_if_near(title, words) for _pk, _score, title in ranked]
             groups[kind].exact = exact in titles
             groups[kind].titled = any(words <= set(title.split()) for title in titles)
             rank = {pk: _weigh(score, title, words, exact) for (pk, score, _t), title in zip(ranked, titles)}
@@ -118,6 +118,18 @@ def fold_title(title):
     possessives and plurals: "Lenin's Testament" and "lenins testaments" are both "lenin
     testament"."""
     return " ".join(_singular(word) for word in tokens(title) if word not in STOP_WORDS)
+
+
+def _fold_if_near(title, words):
+    """fold_title(title), or "" when an ASCII title lacks one of `words` (singular, so a
+    prefix of any word they come from) even inside another word: then it is neither what
+    was typed nor holds every word, and folding it is wasted (most of a common word's
+    1,000 titles)."""
+    if title.isascii():
+        lowered = title.lower()
+        if not all(word in lowered for word in words):
+            return ""
+    return fold_title(title)
 
 
 def _singular(word):
