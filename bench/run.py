@@ -105,17 +105,21 @@ def table(label, runs, queries):
 
 
 def targets_missed(runs, search):
+    """The issue's targets: every page as a logged-in user reads it (public pages with a
+    student's session, per-user pages with their user's), anonymous cached pages, search.
+    The uncached mode is the reference for the worst case, with no target of its own."""
     misses = []
-    for label in ("logged-in", "uncached"):
-        minimal = runs[label]["minimal view"]["rps"]
-        for name, result in runs[label].items():
-            ratio = result["rps"] / max(minimal, 1e-9)
-            per_user = name in ("instructor's board", "student's assignment page")
-            target, p99 = (TARGET_PER_USER, TARGET_PER_USER_P99_MS) if per_user else (TARGET_LOGGED_IN, TARGET_P99_MS)
-            if name != "minimal view" and ratio < target:
-                misses.append(f"{name}: {label} {ratio:.3f} × minimal (target {target})")
-            if result["p99_ms"] >= p99:
-                misses.append(f"{name}: {label} p99 {result['p99_ms']:.0f} ms (target < {p99})")
+    minimal = runs["logged-in"]["minimal view"]["rps"]
+    for name, result in runs["logged-in"].items():
+        if name == "minimal view":
+            continue
+        ratio = result["rps"] / max(minimal, 1e-9)
+        per_user = name in ("instructor's board", "student's assignment page")
+        target, p99 = (TARGET_PER_USER, TARGET_PER_USER_P99_MS) if per_user else (TARGET_LOGGED_IN, TARGET_P99_MS)
+        if ratio < target:
+            misses.append(f"{name}: logged-in {ratio:.3f} × minimal (target {target})")
+        if result["p99_ms"] >= p99:
+            misses.append(f"{name}: logged-in p99 {result['p99_ms']:.0f} ms (target < {p99})")
     minimal = runs["anonymous-cached"]["minimal view"]["rps"]
     for name in ANONYMOUS_PAGES:
         ratio = runs["anonymous-cached"][name]["rps"] / max(minimal, 1e-9)
