@@ -112,6 +112,15 @@ class WhatItFindsTests(TestCase):
             with self.subTest(text=text):
                 self.assertEqual(found(text)["person"], [self.broue])
 
+    def test_a_name_among_other_words_finds_that_persons_arguments_with_the_others(self):
+        # His argument's own text has "famine" but not his name; another's has both.
+        about_him = ArgumentFactory(
+            historian=self.broue, position=self.not_genocide, claim="Conquest's famine figures are too high."
+        )
+        results = found("Conquest famine")
+        self.assertEqual(results["argument"], [self.by_conquest, about_him])
+        self.assertIn(self.conquest, results["person"])
+
     def test_misspelt_names_find_the_person(self):
         self.assertEqual(found("Conqest")["person"], [self.conquest])
         self.assertEqual(found("Brue")["person"], [self.broue])

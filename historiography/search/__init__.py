@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, Q
 from django.db.models.expressions import RawSQL
 
-from . import postgresql, sqlite
+from . import narrowing, postgresql, sqlite
 from .index import (  # noqa: F401 (the index's API, used by migration 0014 and the command)
     CANDIDATES,
     CONFIG,
@@ -346,6 +346,8 @@ def search(text, *, kind="", page=None, **filters):
         groups, results.any_word = run(query, kinds, any_word=True), True
     _add_people_by_likeness(groups, kinds["person"], words)
     _add_arguments_by_author(groups, kinds["argument"])
+    _add_by_named_people(groups, kinds, query)
+    _leave_out_debates(groups, query)
     for group in groups.values():
         group.best = max((rank for _pk, rank, _extra in group.hits), default=float("-inf"))
     direct = {pk for pk, _rank, _extra in groups["question"].hits}
@@ -428,6 +430,34 @@ def _add_arguments_by_author(groups, arguments):
     added = [(pk, weight[author] / 2, question) for pk, author, question in rows if pk not in found]
     group.hits = sorted(group.hits + added, key=lambda h: (-h[1], h[0]))[:CANDIDATES]
     group.capped = group.capped or len(rows) > CANDIDATES
+
+
+def _add_by_named_people(groups, kinds, query):
+    """A person named among other words ("Conquest famine"): their arguments and
+    estimates that have the other words come first in their kinds, the person among the
+    people (narrowing.by_named_people)."""
+    people, found = narrowing.by_named_people(kinds, query)
+    if not people:
+        return
+    for kind, rows in found.items():
+        group, theirs = groups[kind], {pk for pk, _rank, _extra in rows}
+        top = max((rank for _pk, rank, _extra in group.hits), default=0.0)
+        others = [hit for hit in group.hits if hit[0] not in theirs]
+        group.hits = [(pk, top + 1 + rank, extra) for pk, rank, extra in rows] + others
+    listed = {pk for pk, _rank, _extra in groups["person"].hits}
+    groups["person"].hits += [(pk, 0.0, None) for pk in people if pk not in listed]
+
+
+def _leave_out_debates(groups, query):
+    """Words left out leave out the questions whose own words have them, with their
+    sides, arguments and estimates ("famine -ukraine": no side or argument of the
+    Ukrainian famine's question, whose title says Ukraine)."""
+    kinds = ("position", "argument", "estimate")
+    if not query.excluded or not any(groups[kind].hits for kind in kinds):
+        return
+    left_out = narrowing.left_out_questions(query)
+    for kind in kinds:
+        groups[kind].hits = [hit for hit in groups[kind].hits if hit[2] not in left_out]
 
 
 def _add_questions_through(groups, direct):

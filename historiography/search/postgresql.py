@@ -98,3 +98,28 @@ def candidates(query, any_word=False, names=""):
         for number, pk, rank, title in cursor.fetchall():
             found[KIND_OF_NUMBER[number]].append((pk, rank, title or ""))
     return found
+
+
+def ranked_among(kind, query, kept_sql, kept_params):
+    """[(id, rank, extra)] best first of the rows of `kind` that match `query` among those
+    `kept_sql` selects as (kept_id, kept_extra): a few rows (one person's), each matched
+    against its stored tsvector, so no pool of the whole index."""
+    table = DOCUMENTS[kind][1]
+    q_sql, q_params = tsquery(query)
+    sql = (
+        f"SELECT t.id, ts_rank(t.search_document, {q_sql}, 1), kept.kept_extra FROM {table} AS t"
+        f" JOIN ({kept_sql}) AS kept ON kept.kept_id = t.id WHERE t.search_document @@ {q_sql}"
+        f" ORDER BY 2 DESC, 1 LIMIT {CANDIDATES}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*q_params, *kept_params, *q_params])
+        return cursor.fetchall()
+
+
+def matching_ids(kind, query):
+    """The ids of the rows of `kind` that match any term of `query` (its GIN index)."""
+    table = DOCUMENTS[kind][1]
+    q_sql, q_params = tsquery(query, any_word=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE search_document @@ {q_sql}", q_params)
+        return {row[0] for row in cursor.fetchall()}

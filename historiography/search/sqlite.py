@@ -50,3 +50,31 @@ def candidates(query, any_word=False):
             # bm25 is lower for better matches; ranks here are higher for better.
             found[KIND_OF_NUMBER[number]].append((pk, -rank, title or ""))
     return found
+
+
+def ranked_among(kind, query, kept_sql, kept_params):
+    """[(id, rank, extra)] best first of the rows of `kind` that match `query` among those
+    `kept_sql` selects as (kept_id, kept_extra)."""
+    number = DOCUMENTS[kind][0]
+    sql = (
+        f"SELECT {FTS_TABLE}.rowid / 8, -bm25({FTS_TABLE}, 10.0, 1.0), kept.kept_extra FROM {FTS_TABLE}"
+        f" JOIN ({kept_sql}) AS kept ON kept.kept_id = {FTS_TABLE}.rowid / 8"
+        f" WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid %% 8 = {number} ORDER BY 2 DESC, 1 LIMIT {CANDIDATES}"
+    )
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(sql, [*kept_params, fts_expression(query)])
+        except (OperationalError, sqlite3.OperationalError):
+            return []
+        return cursor.fetchall()
+
+
+def matching_ids(kind, query):
+    """The ids of the rows of `kind` that match any term of `query`."""
+    sql = f"SELECT rowid / 8 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid %% 8 = {DOCUMENTS[kind][0]}"
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(sql, [fts_expression(query, any_word=True)])
+        except (OperationalError, sqlite3.OperationalError):
+            return set()
+        return {row[0] for row in cursor.fetchall()}
