@@ -230,7 +230,8 @@ TAGGIT_CASE_INSENSITIVE = True
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "historiography.api.APISchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Page numbers with a count that is exact when cheap, else an estimate that says so.
+    "DEFAULT_PAGINATION_CLASS": "historiography.api_paging.EstimatedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],  # the viewsets are read-only

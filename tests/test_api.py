@@ -4,11 +4,14 @@ are fixed in size and in queries, and every filter the schema declares works or 
 import json
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
+from historiography import api_paging
 from historiography.models import EstimateBasis, Position, Role, Standing, Status, WorkKind
 
 from .base import BaseTestCase
@@ -295,15 +298,48 @@ class ApiPaginationTests(BaseTestCase):
         SchoolFactory.create_batch(53)
         first = self.client.get(list_url("school")).json()
         self.assertEqual((first["count"], len(first["results"]), first["previous"]), (53, 50, None))
+        self.assertIs(first["count_is_estimate"], False)
         self.assertTrue(first["next"].endswith("/api/schools/?page=2"))
         second = self.client.get(first["next"]).json()
         self.assertEqual((len(second["results"]), second["next"]), (3, None))
         slugs = [row["slug"] for row in first["results"] + second["results"]]
         self.assertEqual(len(set(slugs)), 53)
 
+    def test_past_the_exact_limit_the_count_may_be_an_estimate_and_next_still_walks_every_row(self):
+        SchoolFactory.create_batch(120)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE historiography_school")
+        with mock.patch.object(api_paging, "EXACT_COUNT_LIMIT", 20):
+            # the page and one more row, a count of at most 21 rows, then (past 20) the
+            # planner's estimate on PostgreSQL or an exact count elsewhere
+            with self.assertNumQueries(3):
+                first = self.client.get(list_url("school")).json()
+            estimated = connection.vendor == "postgresql"
+            self.assertIs(first["count_is_estimate"], estimated)
+            if estimated:
+                self.assertGreater(first["count"], 20)  # never less than is known to be there
+            else:
+                self.assertEqual(first["count"], 120)
+            slugs, url = [], list_url("school")
+            while url:
+                body = self.client.get(url).json()
+                slugs += [row["slug"] for row in body["results"]]
+                url = body["next"]
+            self.assertEqual(len(slugs), 120)
+            self.assertEqual(len(set(slugs)), 120)
+            self.assertEqual(
+                self.client.get(list_url("school"), {"page": 3}).json()["previous"],
+                "http://testserver/api/schools/?page=2",
+            )
+        # up to the limit the count is exact: the page and the count
+        with self.assertNumQueries(2):
+            body = self.client.get(list_url("school")).json()
+        self.assertEqual((body["count"], body["count_is_estimate"]), (120, False))
+
     def test_a_page_past_the_end_is_a_404(self):
         SchoolFactory.create_batch(3)
-        for page in ("2", "abc"):
+        for page in ("2", "abc", "0", "-1", "²", "99999999999999999999999", "last"):
             with self.subTest(page=page):
                 response = self.client.get(list_url("school"), {"page": page})
                 self.assertEqual(response.status_code, 404)
