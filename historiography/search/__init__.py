@@ -33,6 +33,7 @@ from .index import (  # noqa: F401 (the index's API, used by migration 0014 and 
     EVENTS,
     FTS_TABLE,
     KIND_OF_NUMBER,
+    TITLED,
     postgresql_document,
     rebuild,
     sqlite_install_statements,
@@ -106,11 +107,6 @@ def run(query, querysets, any_word=False):
         hits = _keep(queryset, kind, list(rank))
         groups[kind].hits = sorted(((pk, rank[pk], extra) for pk, extra in hits), key=lambda h: (-h[1], h[0]))
     return groups
-
-
-# Kinds whose title is a name or a title (not a claim, a side's label or a measure): what
-# was typed may be one of these exactly.
-TITLED = ("question", "person", "school", "work", "topic")
 
 
 def fold_title(title):

@@ -22,6 +22,9 @@ DOCUMENTS = {
     "estimate": (0, "historiography_estimate", "measure", ["given_by", "note", "passage"]),
 }
 KIND_OF_NUMBER = {number: kind for kind, (number, *_rest) in DOCUMENTS.items()}
+# Kinds whose title is a name or a title (not a claim, a side's label or a measure): what
+# was typed may be one of these exactly. Only their titles are read with the candidates.
+TITLED = ("question", "person", "school", "work", "topic")
 
 
 def _sqlite_row(kind, alias):

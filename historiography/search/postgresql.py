@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Expression
 
-from .index import CANDIDATES, CONFIG, DOCUMENTS, KIND_OF_NUMBER
+from .index import CANDIDATES, CONFIG, DOCUMENTS, KIND_OF_NUMBER, TITLED
 from .words import spellings
 
 # Rows of each kind ranked: the first this many matches the index finds.
@@ -79,6 +79,8 @@ def candidates_sql(query, any_word=False, names=""):
         if kind == "person" and names:
             match, match_params = f"({match} OR name %%> %s)", [*match_params, names]
             rank, rank_params = f"{rank} + word_similarity(%s, title) / 1000", [*rank_params, names]
+        # A claim, label or measure is not read: only a name or title is weighed.
+        title = title if kind in TITLED else "NULL::text"
         parts.append(
             f"(SELECT {number} AS kind, id, {rank} AS rank, title FROM"
             f" (SELECT id, {title} AS title, {document} AS document FROM {table} WHERE {match} LIMIT {POOL}) AS pool"

@@ -8,7 +8,7 @@ import sqlite3
 from django.db import connection
 from django.db.utils import OperationalError
 
-from .index import CANDIDATES, DOCUMENTS, FTS_TABLE, KIND_OF_NUMBER
+from .index import CANDIDATES, DOCUMENTS, FTS_TABLE, KIND_OF_NUMBER, TITLED
 from .words import spellings
 
 
@@ -30,13 +30,18 @@ def fts_expression(query, any_word=False):
     return positive
 
 
+# Only names and titles are read with the candidates (a claim is not weighed).
+TITLED_NUMBERS = ", ".join(str(DOCUMENTS[kind][0]) for kind in TITLED)
+
+
 def candidates(query, any_word=False):
     """{kind: [(id, rank, title), ...]} best first, at most CANDIDATES + 1 per kind."""
     # bm25() may not stand in a window function: rank in a subquery, number outside it.
     sql = (
         "SELECT kind, id, rank, title FROM (SELECT kind, id, rank, title,"
         " row_number() OVER (PARTITION BY kind ORDER BY rank) AS place"
-        f" FROM (SELECT rowid %% 8 AS kind, rowid / 8 AS id, bm25({FTS_TABLE}, 10.0, 1.0) AS rank, title"
+        f" FROM (SELECT rowid %% 8 AS kind, rowid / 8 AS id, bm25({FTS_TABLE}, 10.0, 1.0) AS rank,"
+        f" CASE WHEN rowid %% 8 IN ({TITLED_NUMBERS}) THEN title END AS title"
         f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)) WHERE place <= %s ORDER BY rank"
     )
     found = {kind: [] for kind in DOCUMENTS}
