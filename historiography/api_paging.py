@@ -13,12 +13,18 @@ page itself. Here a list page costs its rows and one bounded count:
   exact count. The response says which: `count_is_estimate`.
 
 `?page=` works as before; `?page=last` is gone (it would need the exact count).
+
+A list ordered by id alone (the arguments, new ones last) also takes `?after=<id>`: the
+rows after that one, found through the primary key's index however deep, where an
+`OFFSET` reads and drops every row before the page (page 1,000 of 100,000 arguments:
+~300 ms). Its `next` links use it, so a harvester following them never pays an
+offset; `previous` is then not given (follow `next` from the start, or use `?page=`).
 """
 
 import json
 
 from django.db import connections
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -26,6 +32,11 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 EXACT_COUNT_LIMIT = 1_000
 # Beyond any list's last page; keeps the OFFSET within what a database takes.
 MAX_PAGE = 10**9
+MAX_ID = 2**63 - 1  # a bigint
+
+
+def ordered_by_id(queryset) -> bool:
+    return tuple(queryset.query.order_by) in {("pk",), ("id",)}
 
 
 def planned_rows(queryset) -> int | None:
@@ -59,29 +70,44 @@ class EstimatedCountPagination(PageNumberPagination):
     """Page numbers, 50 rows a page, with a count that is exact when cheap and says when it
     is an estimate (see the module docstring)."""
 
+    cursor_query_param = "after"
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
-            raise NotFound(self.invalid_page_message)
-        self.number = int(raw)
-        offset = (self.number - 1) * size
-        rows = list(queryset[offset : offset + size + 1])
-        if not rows and self.number > 1:
-            raise NotFound(self.invalid_page_message)
+        self.by_id = ordered_by_id(queryset)
+        after = request.query_params.get(self.cursor_query_param) if self.by_id else None
+        if after is not None:
+            if not (after.isascii() and after.isdigit()) or int(after) > MAX_ID:
+                raise ValidationError({self.cursor_query_param: ["Enter the id of a row: a whole number."]})
+            self.number, offset = None, 0
+            rows = list(queryset.filter(pk__gt=int(after))[: size + 1])
+        else:
+            raw = request.query_params.get(self.page_query_param, "1")
+            if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+                raise NotFound(self.invalid_page_message)
+            self.number = int(raw)
+            offset = (self.number - 1) * size
+            rows = list(queryset[offset : offset + size + 1])
+            if not rows and self.number > 1:
+                raise NotFound(self.invalid_page_message)
         self.has_next = len(rows) > size
+        self.page_rows = rows[:size]
         count, self.count_is_estimate = bounded_count(queryset)
         self.count = max(count, offset + len(rows))  # never fewer than the rows seen
-        return rows[:size]
+        return self.page_rows
 
     def get_next_link(self):
         if not self.has_next:
             return None
-        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.number + 1)
+        url = self.request.build_absolute_uri()
+        if self.by_id:
+            url = remove_query_param(url, self.page_query_param)
+            return replace_query_param(url, self.cursor_query_param, self.page_rows[-1].pk)
+        return replace_query_param(url, self.page_query_param, self.number + 1)
 
     def get_previous_link(self):
-        if self.number == 1:
+        if self.number in (None, 1):
             return None
         url = self.request.build_absolute_uri()
         if self.number == 2:
@@ -117,4 +143,14 @@ class EstimatedCountPagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+        if ordered_by_id(view.get_queryset()):
+            parameters.append(
+                {
+                    "name": self.cursor_query_param,
+                    "required": False,
+                    "in": "query",
+                    "description": "The rows after the one with this id (what `next` links use).",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                }
+            )
         return parameters

@@ -337,6 +337,40 @@ class ApiPaginationTests(BaseTestCase):
             body = self.client.get(list_url("school")).json()
         self.assertEqual((body["count"], body["count_is_estimate"]), (120, False))
 
+    def test_arguments_page_by_id_after_the_last_one_seen(self):
+        question = make_question(slug="many")
+        made = [ArgumentFactory(position=question.positions.first()).pk for _ in range(120)]
+        seen, url, urls = [], list_url("argument"), []
+        while url:
+            urls.append(url)
+            # the rows after an id, however deep: the same queries as the first page
+            with self.assertNumQueries(4):
+                body = self.client.get(url).json()
+            seen += [row["slug"] for row in body["results"]]
+            url = body["next"]
+        self.assertEqual(len(seen), 120)
+        self.assertEqual(len(set(seen)), 120)
+        self.assertEqual(
+            urls[1:],
+            [
+                f"http://testserver/api/arguments/?after={made[49]}",
+                f"http://testserver/api/arguments/?after={made[99]}",
+            ],
+        )
+        # filters are kept in the links, and ?page= still answers
+        body = self.client.get(list_url("argument"), {"question": "many", "page": 2}).json()
+        self.assertEqual(body["next"], f"http://testserver/api/arguments/?after={made[99]}&question=many")
+        self.assertEqual(
+            (len(body["results"]), body["previous"]), (50, "http://testserver/api/arguments/?question=many")
+        )
+        for bad in ("abc", "-1", "²", str(2**64)):
+            with self.subTest(after=bad):
+                response = self.client.get(list_url("argument"), {"after": bad})
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(list(response.json()), ["after"])
+        # a list in another order has no such cursor: it is ignored there
+        self.assertEqual(self.client.get(list_url("school"), {"after": "abc"}).status_code, 200)
+
     def test_a_page_past_the_end_is_a_404(self):
         SchoolFactory.create_batch(3)
         for page in ("2", "abc", "0", "-1", "²", "99999999999999999999999", "last"):
@@ -442,9 +476,9 @@ class ApiSchemaTests(ApiTestCase):
         return json.loads(response.content)
 
     def declared_filters(self):
-        """{list path: the query parameters its GET declares, bar `page`}."""
+        """{list path: the query parameters its GET declares, bar `page` and `after`}."""
         return {
-            path: {p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query"} - {"page"}
+            path: {p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query"} - {"page", "after"}
             for path, item in self.schema()["paths"].items()
             if item["get"]["operationId"].endswith("_list")
         }
