@@ -249,6 +249,22 @@ class PostgreSQLIndexTests(TestCase):
             with self.subTest(kind=kind):
                 self.assertIn(f"Bitmap Index Scan on {kind}_search_document", plan)
         self.assertIn("Bitmap Index Scan on historian_name_trigram", plan)
+        self.assertIn("Bitmap Index Scan on argument_claim_search", plan)
+
+    def test_the_bounded_pool_takes_the_arguments_whose_claim_matches_first(self):
+        from unittest import mock
+
+        from historiography.search import postgresql
+
+        question = make_question()
+        position = question.positions.first()
+        for n in range(3):  # older rows, where the index's first matches are
+            ArgumentFactory(position=position, claim=f"Claim {n}.", passage="Ration cards in the cities.")
+        titled = ArgumentFactory(position=position, claim="Ration cards everywhere.", passage="Queues.")
+        with mock.patch.object(postgresql, "POOL", 2):
+            found = [pk for pk, _rank, _title in postgresql.candidates(search.parse("ration"))["argument"]]
+        self.assertEqual(found[0], titled.pk)
+        self.assertEqual(len(found), 2)
 
     def test_did_you_mean_reads_names_and_titles_through_their_trigram_indexes(self):
         from historiography.search.suggestions import vocabulary

@@ -34,6 +34,7 @@ from .index import (  # noqa: F401 (the index's API, used by migration 0014 and 
     FTS_TABLE,
     KIND_OF_NUMBER,
     TITLED,
+    postgresql_claim,
     postgresql_document,
     rebuild,
     sqlite_install_statements,

@@ -77,6 +77,13 @@ def postgresql_document(kind, table=None):
     return f"({document})"
 
 
+def postgresql_claim(table=None):
+    """The tsvector SQL of an argument's claim alone, which migration 0019's GIN index
+    holds: the arguments whose claim has the words enter the ranked pool first."""
+    prefix = f"{table}." if table else ""
+    return f"(to_tsvector('{CONFIG}'::regconfig, {prefix}claim))"
+
+
 def rebuild():
     """Refill the SQLite index from the tables (PostgreSQL's indexes need no refill)."""
     if connection.vendor != "sqlite":

@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Expression
 
-from .index import CANDIDATES, CONFIG, DOCUMENTS, KIND_OF_NUMBER, TITLED
+from .index import CANDIDATES, CONFIG, DOCUMENTS, KIND_OF_NUMBER, TITLED, postgresql_claim
 from .words import spellings
 
 # Rows of each kind ranked: the first this many matches the index finds.
@@ -81,9 +81,21 @@ def candidates_sql(query, any_word=False, names=""):
             rank, rank_params = f"{rank} + word_similarity(%s, title) / 1000", [*rank_params, names]
         # A claim, label or measure is not read: only a name or title is weighed.
         title = title if kind in TITLED else "NULL::text"
+        pool = f"SELECT id, {title} AS title, {document} AS document FROM {table} WHERE {match} LIMIT {POOL}"
+        if kind == "argument":
+            # The arguments whose claim has the words first (migration 0019's index), then
+            # the first matches of the whole index: the best of a common word's 15,000.
+            # The others fill the pool up, none when the claims alone fill it.
+            claimed = f"SELECT id, {title} AS title, {document} AS document FROM {table}"
+            claimed += f" WHERE {postgresql_claim()} @@ {q_sql} AND {match} LIMIT {POOL}"
+            rest = pool.replace(
+                f" LIMIT {POOL}",
+                f" AND id NOT IN (SELECT id FROM claimed) LIMIT (SELECT {POOL} - count(*) FROM claimed)",
+            )
+            pool = f"WITH claimed AS ({claimed}) SELECT * FROM claimed UNION ALL ({rest})"
+            match_params = [*q_params, *match_params, *match_params]
         parts.append(
-            f"(SELECT {number} AS kind, id, {rank} AS rank, title FROM"
-            f" (SELECT id, {title} AS title, {document} AS document FROM {table} WHERE {match} LIMIT {POOL}) AS pool"
+            f"(SELECT {number} AS kind, id, {rank} AS rank, title FROM ({pool}) AS pool"
             f" ORDER BY 3 DESC, 2 LIMIT {CANDIDATES + 1})"
         )
         params += rank_params + match_params
