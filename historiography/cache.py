@@ -60,7 +60,10 @@ Gzip for logged-in readers too: the shared copy is kept as two raw deflate strea
 part before the marker (ended with a sync flush, so more may follow) and the part after
 it, each with its CRC-32. A hit compresses only its own account links (a few hundred
 bytes) and joins the three into one gzip member, its CRC combined from the parts' rather
-than computed over the page; the page itself is never recompressed per request.
+than computed over the page; the page itself is never recompressed per request. The
+links are compressed on their own, so no compression back-reference joins them to text a
+URL put into the page; and their CSRF token is masked afresh for each response (Django),
+so response sizes cannot spell it out (BREACH).
 
 No stampede: when a page is missing or stale (an editor's change replaced the generation),
 the request that takes a lock in the cache (`cache.add`, with a timeout in case it dies)
