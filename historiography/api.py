@@ -165,8 +165,8 @@ class ArgumentSerializer(PageUrlMixin, serializers.ModelSerializer):
         ]
 
     def get_tags(self, obj) -> list[str]:
-        # Sorted here: taggit's prefetch takes no ordered queryset.
-        return sorted(tag.name for tag in obj.tags.all())
+        # Sorted here, the same on both databases (their collations differ).
+        return sorted(item.tag.name for item in obj.tagged_items.all())
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -474,7 +474,7 @@ class ArgumentViewSet(viewsets.ReadOnlyModelViewSet):
         .select_related("historian", "school", "source", "position__question", "work")
         .defer("source__text")
         .with_examples()
-        .prefetch_related("tags")
+        .with_tags()
         .order_by("pk")
     )
     serializer_class = ArgumentSerializer
