@@ -200,6 +200,28 @@ class ArgumentListFilter(ArgumentFilter):
         ]
 
 
+class RowChoiceIterator(forms.models.ModelChoiceIterator):
+    """A model's choices read as (slug, label) rows: no model instance per option and no
+    server-side cursor (ModelChoiceIterator's queryset.iterator() is a DECLARE, FETCH and
+    CLOSE on PostgreSQL), for the hundreds of questions a common word's search offers."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list(self.field.to_field_name, self.field.label_field)
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice of `queryset` by slug, labelled by its `label_field` (what the model's
+    str() is), its options read as rows (RowChoiceIterator)."""
+
+    iterator = RowChoiceIterator
+
+    def __init__(self, *args, label_field, **kwargs):
+        self.label_field = label_field
+        super().__init__(*args, to_field_name="slug", **kwargs)
+
+
 class SearchForm(forms.Form):
     """What to look for and where: every field by GET, so a search can be shared."""
 
@@ -217,26 +239,26 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label="Search", max_length=200, strip=True)
     kind = forms.ChoiceField(label="Show", choices=KINDS, required=False, widget=QuickSelect)
-    topic = forms.ModelChoiceField(
+    topic = SlugChoiceField(
+        label_field="title",
         label="Topic",
         queryset=Topic.objects.published(),
-        to_field_name="slug",
         required=False,
         empty_label="Any topic",
         widget=QuickSelect,
     )
-    question = forms.ModelChoiceField(
+    question = SlugChoiceField(
+        label_field="title",
         label="Question",
         queryset=Question.objects.published(),
-        to_field_name="slug",
         required=False,
         empty_label="Any question",
         widget=QuickSelect,
     )
-    school = forms.ModelChoiceField(
+    school = SlugChoiceField(
+        label_field="name",
         label="School",
         queryset=School.objects.all(),
-        to_field_name="slug",
         required=False,
         empty_label="Any school",
         widget=QuickSelect,
@@ -244,13 +266,13 @@ class SearchForm(forms.Form):
 
     def offer(self, questions, schools):
         """Offer these questions and schools (those of the results) and the chosen ones,
-        each read as its slug and label alone (a common word's search offers hundreds of
-        questions, whose backgrounds the <select> does not show)."""
-        for name, queryset, label in (("question", questions, "title"), ("school", schools, "name")):
+        each read as its slug and label alone (SlugChoiceField: a common word's search
+        offers hundreds of questions)."""
+        for name, queryset in (("question", questions), ("school", schools)):
             chosen = self.cleaned_data.get(name)
             if chosen:
                 queryset = queryset.model.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=chosen.pk))
-            self.fields[name].queryset = queryset.only("pk", "slug", label)
+            self.fields[name].queryset = queryset
 
     def filters(self):
         """The filters that are set, for search.search()."""
