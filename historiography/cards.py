@@ -39,7 +39,9 @@ CARDS_PER_COLUMN = 20
 CARD_KEY_PREFIX = "cards:v1:"
 
 
-def render_card(argument, *, show_question=False, heading_level=3, marks_drafts=False) -> str:
+def render_card(argument, *, show_question=False, heading_level=3, marks_drafts=False, **marked) -> str:
+    """One card's HTML; `marked` the search's texts with the matching words in <mark>
+    (marked_claim, marked_passage, marked_words), shown in place of the argument's own."""
     return render_to_string(
         CARD_TEMPLATE,
         {
@@ -47,6 +49,7 @@ def render_card(argument, *, show_question=False, heading_level=3, marks_drafts=
             "show_question": show_question,
             "heading_level": heading_level,
             "marks_drafts": marks_drafts,
+            **marked,
         },
     )
 

@@ -211,6 +211,7 @@ class Item:
     text: str = ""
     through: str = ""
     words: str = ""
+    html: str = ""  # an argument's card, rendered by the view (cards.render_card)
 
 
 @dataclass
