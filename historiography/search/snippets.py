@@ -1,5 +1,7 @@
 """Snippets: the matching words marked in an escaped text cut around the first match."""
 
+from functools import lru_cache
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -8,6 +10,7 @@ from .words import WORD, fold
 SUFFIXES = ("ization", "isation", "ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ism", "ist", "y")
 
 
+@lru_cache(maxsize=4096)
 def _stem(word):
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -21,9 +24,14 @@ def highlight(text, words, length=240):
     stems = {_stem(word) for word in words}
     length = length or len(text)
 
+    long_stems = [s for s in stems if len(s) > 3]
+    seen = {}  # token: whether it matches (a card's passage repeats its words)
+
     def matches(token):
-        folded = fold(token)
-        return _stem(folded) in stems or any(len(s) > 3 and s in folded for s in stems)
+        if token not in seen:
+            folded = fold(token)
+            seen[token] = _stem(folded) in stems or any(s in folded for s in long_stems)
+        return seen[token]
 
     tokens = list(WORD.finditer(text))
     hits = [t for t in tokens if matches(t.group())]
