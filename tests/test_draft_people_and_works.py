@@ -398,3 +398,33 @@ class ApiJsonTests(DraftPeopleAndWorksTestCase):
         self.assertEqual([person["slug"] for person in row["examples"]], ["paula-public"])
         work = json.loads(self.client.get("/api/works/finished-book/").content)
         self.assertEqual(work["authors"], ["paula-public"])
+
+
+class PublishedQueryShapeTests(BaseTestCase):
+    """published() checks a person and a work as "not one of the drafts", a subquery over
+    a partial index, rather than joining every person and work to read their status."""
+
+    def test_it_joins_no_person_or_work(self):
+        for queryset in (Argument.objects.published(), Estimate.objects.published()):
+            with self.subTest(model=queryset.model.__name__):
+                sql = str(queryset.query)
+                self.assertNotIn('JOIN "historiography_historian"', sql)
+                self.assertNotIn('JOIN "historiography_work"', sql)
+                self.assertIn('"historian_id" IN (SELECT', sql)
+                self.assertIn('"work_id" IN (SELECT', sql)
+
+    def test_absent_published_and_draft_people_and_works(self):
+        question = make_question()
+        position = question.positions.first()
+        draft_person = HistorianFactory(status=Status.DRAFT)
+        draft_work = WorkFactory(status=Status.DRAFT)
+        shown = [
+            ArgumentFactory(
+                position=position, historian=None, school=SchoolFactory(), attribution=Attribution.SCHOOL, work=None
+            ),
+            ArgumentFactory(position=position, historian=HistorianFactory(), work=WorkFactory()),
+        ]
+        ArgumentFactory(position=position, historian=draft_person)
+        ArgumentFactory(position=position, work=draft_work)
+        ArgumentFactory(position=position, historian=draft_person, work=draft_work)
+        self.assertEqual(set(Argument.objects.published()), set(shown))

@@ -34,7 +34,14 @@ class PublishableQuerySet(models.QuerySet):
         if through:
             condition &= Q(**{f"{prefix}{path}__status": Status.PUBLISHED for path in self.published_through})
         for path in self.published_if_set:
-            condition &= Q(**{f"{prefix}{path}__isnull": True}) | Q(**{f"{prefix}{path}__status": Status.PUBLISHED})
+            if prefix:  # across a relation: a join (a negated subquery would mean "none of them")
+                condition &= Q(**{f"{prefix}{path}__isnull": True}) | Q(**{f"{prefix}{path}__status": Status.PUBLISHED})
+            else:
+                # "Not one of the few drafts" (a partial index holds them) rather than a join,
+                # which PostgreSQL answers by hashing every person and every work (5,000 and
+                # 12,000 rows, 7-12 ms a query at the synthetic scale). Null passes.
+                drafts = self.model._meta.get_field(path).related_model._base_manager.filter(status=Status.DRAFT)
+                condition &= ~Q(**{f"{path}__in": drafts.values("pk")})
         return condition
 
     def published(self):
