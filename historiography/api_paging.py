@@ -29,6 +29,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .validators import whole_number
+
 EXACT_COUNT_LIMIT = 1_000
 # Beyond any list's last page; keeps the OFFSET within what a database takes.
 MAX_PAGE = 10**9
@@ -78,15 +80,15 @@ class EstimatedCountPagination(PageNumberPagination):
         self.by_id = ordered_by_id(queryset)
         after = request.query_params.get(self.cursor_query_param) if self.by_id else None
         if after is not None:
-            if not (after.isascii() and after.isdigit()) or int(after) > MAX_ID:
+            after = whole_number(after, below=MAX_ID + 1)
+            if after is None:
                 raise ValidationError({self.cursor_query_param: ["Enter the id of a row: a whole number."]})
             self.number, offset = None, 0
-            rows = list(queryset.filter(pk__gt=int(after))[: size + 1])
+            rows = list(queryset.filter(pk__gt=after)[: size + 1])
         else:
-            raw = request.query_params.get(self.page_query_param, "1")
-            if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+            self.number = whole_number(request.query_params.get(self.page_query_param, "1"), below=MAX_PAGE + 1)
+            if not self.number:  # not a whole number, 0 or past MAX_PAGE
                 raise NotFound(self.invalid_page_message)
-            self.number = int(raw)
             offset = (self.number - 1) * size
             rows = list(queryset[offset : offset + size + 1])
             if not rows and self.number > 1:

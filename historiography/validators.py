@@ -14,3 +14,14 @@ def validate_plausible_datetime(value):
     first hours of the year 1 west of it): every page that showed it was a 500."""
     if value is not None and not EARLIEST <= value < LATEST:
         raise ValidationError("Enter a date between 1900 and 2999.", code="date_out_of_range")
+
+
+def whole_number(value, *, below=2**31) -> int | None:
+    """A value sent by hand (a hidden or per-row field, a query parameter, a platform's
+    claim) as the id or number it should be, or None: ASCII digits only ("²" passes
+    str.isdigit() but not int()) and below `below` (a database integer unless told), as a
+    hand-made request can send anything."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and int(value) < below:
+        return int(value)
+    return None

@@ -5,8 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
+from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone
+
+from historiography.validators import whole_number
 
 from .base import BaseTestCase
 from .factories import make_class, make_question
@@ -156,3 +159,27 @@ class ClassroomServerErrorTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Tick only positions of the chosen question.")
+
+
+class WholeNumberTests(SimpleTestCase):
+    """One reading of an id or number sent by hand, for the classroom's forms, the API's
+    paging and the LTI claims alike."""
+
+    def test_only_ascii_digits_below_the_bound(self):
+        for value, expected in [
+            ("42", 42),
+            (" 7 ", 7),
+            ("0", 0),
+            ("²", None),
+            ("٣", None),
+            ("-1", None),
+            ("1e3", None),
+            ("", None),
+            (None, None),
+            (str(2**31 - 1), 2**31 - 1),
+            (str(2**31), None),
+        ]:
+            with self.subTest(value=value):
+                self.assertEqual(whole_number(value), expected)
+        self.assertEqual(whole_number(str(2**40), below=2**63), 2**40)
+        self.assertIsNone(whole_number(str(2**63), below=2**63))

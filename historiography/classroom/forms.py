@@ -274,16 +274,6 @@ class SubmissionForm(forms.Form):
         return {c.pk for c in self.citations if self.cleaned_data[f"remove_{c.pk}"]}
 
 
-def whole_number(value) -> int | None:
-    """A hidden or per-row field's value as the id or number it should be, or None: ASCII
-    digits only ("²" passes str.isdigit() but not int()) and within a database integer, as a
-    hand-made request can send anything."""
-    value = (value or "").strip()
-    if value.isascii() and value.isdigit() and int(value) < 2**31:
-        return int(value)
-    return None
-
-
 class GroupSizeForm(forms.Form):
     size = forms.IntegerField(
         label="Students per group",

@@ -13,6 +13,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
 from historiography.models import Question
+from historiography.validators import whole_number
 
 from ..models import Assignment, Course, Criterion
 from .grades import SCALE
@@ -64,8 +65,8 @@ def _resources(request, lti_launch: LtiLaunch, course: Course, chosen: list[str]
     for item in chosen:
         kind, _, key = item.partition(":")
         resource = DeepLinkResource().set_url(launch_url)
-        if kind == "assignment" and key.isascii() and key.isdigit() and len(key) < 12:
-            assignment = Assignment.objects.filter(course=course, pk=int(key)).first()
+        if kind == "assignment" and (pk := whole_number(key)) is not None:
+            assignment = Assignment.objects.filter(course=course, pk=pk).first()
             if assignment is None:
                 raise LaunchRefused("That assignment is not one of this course's.")
             lineitem = (

@@ -17,6 +17,7 @@ from lti_tool.models import LtiContext, LtiLaunch, LtiMembership, LtiUser
 from lti_tool.utils import sync_data_from_launch
 
 from historiography.models import Question
+from historiography.validators import whole_number
 
 from ..models import Assignment, Course, Enrollment, LtiAssignmentLink, LtiCourseLink
 from ..services import INSTRUCTOR, STUDENT, user_add_role
@@ -89,9 +90,9 @@ def _custom(lti_launch: LtiLaunch, name: str) -> str:
 def _destination(lti_launch: LtiLaunch, course: Course, teaching: bool) -> str:
     """Where a resource-link launch lands: the linked assignment (remembering the link and
     its gradebook column), the linked question, or the course."""
-    assignment_pk = _custom(lti_launch, "assignment")
-    if lti_launch.is_resource_launch and assignment_pk.isascii() and assignment_pk.isdigit():
-        assignment = Assignment.objects.filter(pk=int(assignment_pk), course=course).first()
+    assignment_pk = whole_number(_custom(lti_launch, "assignment"))
+    if lti_launch.is_resource_launch and assignment_pk is not None:
+        assignment = Assignment.objects.filter(pk=assignment_pk, course=course).first()
         if assignment is not None:
             ags = lti_launch.ags_claim or {}
             lineitem = ags.get("lineitem") if isinstance(ags, dict) else None

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from historiography import cards as card_cache
 from historiography.models import Argument
+from historiography.validators import whole_number
 
 from .. import selectors, services
 from ..access import can_read_board, get_assignment, get_assignment_access, get_course
-from ..forms import AssignmentForm, GroupSizeForm, QuestionChoiceForm, whole_number
+from ..forms import AssignmentForm, GroupSizeForm, QuestionChoiceForm
 from ..models import Enrollment, Phase, SideAllocation, Submission
 from ..services import ServiceError
 

@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from historiography.validators import whole_number
+
 from .. import selectors, services
 from ..access import get_course, is_instructor
-from ..forms import CourseForm, JoinForm, whole_number
+from ..forms import CourseForm, JoinForm
 from ..models import Course, Enrollment, Phase, SideAllocation, Submission
 from ..services import ServiceError
 

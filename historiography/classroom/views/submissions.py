@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from historiography.models import Argument
+from historiography.validators import whole_number
 
 from .. import rubrics, selectors, services
 from ..access import get_assignment_access, get_phase, get_submission_access
-from ..forms import GradingForm, SubmissionForm, whole_number
+from ..forms import GradingForm, SubmissionForm
 from ..models import Phase
 from ..services import ServiceError
 
