@@ -265,14 +265,17 @@ class SearchForm(forms.Form):
     )
 
     def offer(self, questions, schools):
-        """Offer these questions and schools (those of the results) and the chosen ones,
-        each read as its slug and label alone (SlugChoiceField: a common word's search
-        offers hundreds of questions)."""
-        for name, queryset in (("question", questions), ("school", schools)):
-            chosen = self.cleaned_data.get(name)
-            if chosen:
-                queryset = queryset.model.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=chosen.pk))
-            self.fields[name].queryset = queryset
+        """Offer these questions ((slug, title) rows, in their order) and schools (a
+        queryset), those of the results (search.Results.filter_choices), and the chosen
+        ones, each read as its slug and label alone."""
+        chosen = self.cleaned_data.get("question")
+        if chosen and chosen.slug not in {slug for slug, _title in questions}:
+            questions = [(chosen.slug, chosen.title), *questions]
+        self.fields["question"].widget.choices = [("", self.fields["question"].empty_label), *questions]
+        chosen = self.cleaned_data.get("school")
+        if chosen:
+            schools = School.objects.filter(Q(pk__in=schools.values("pk")) | Q(pk=chosen.pk))
+        self.fields["school"].queryset = schools
 
     def filters(self):
         """The filters that are set, for search.search()."""

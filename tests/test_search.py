@@ -232,6 +232,26 @@ class ResultsPageTests(TestCase):
     def test_stop_words_alone_are_explained(self):
         self.assertContains(self.client.get(URL, {"q": "the"}), "holds no word to look for")
 
+    def test_the_question_filter_offers_the_results_best_questions(self):
+        many = [
+            make_question(title=f"Harvests of year {n}?", slug=f"harvest-{n}") for n in range(search.OFFERED_QUESTIONS)
+        ]
+        best = make_question(title="The harvest", slug="the-harvest")
+
+        def offered(**query):
+            page = self.client.get(URL, {"q": "harvest", **query}).content.decode()
+            select = re.search(r'<select[^>]*name="question".*?</select>', page, re.S).group()
+            return re.findall(r'<option value="([^"]*)"( selected)?', select)
+
+        options = offered()
+        # "Any question", then the best match (its title is what was typed), then the
+        # others up to OFFERED_QUESTIONS; never a question the results do not hold.
+        self.assertEqual(len(options), search.OFFERED_QUESTIONS + 1)
+        self.assertEqual([slug for slug, _ in options[:2]], ["", best.slug])
+        self.assertNotIn(self.question.slug, {slug for slug, _ in options})
+        # A chosen question is offered and selected, whatever its rank.
+        self.assertIn((many[-1].slug, " selected"), offered(question=many[-1].slug))
+
 
 @on_postgresql
 class PostgreSQLIndexTests(TestCase):

@@ -397,7 +397,7 @@ def search(request):
                 page=request.GET.get("page"),
                 **form.filters(),
             )
-            questions, schools = results.filter_choices(form.cleaned_data.get("topic"))
+            questions, schools = results.filter_choices()
             form.offer(questions, schools)
             _render_search_cards(results)
     return render(request, "historiography/search.html", {"form": form, "results": results})
