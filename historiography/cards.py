@@ -23,6 +23,7 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from .cache import GENERATION_KEY, _current_generation
@@ -37,6 +38,10 @@ CARDS_PER_COLUMN = 20
 # A new prefix when the card's markup changes, since during a rolling deploy old and new
 # app servers share the cache.
 CARD_KEY_PREFIX = "cards:v1:"
+# A search's card marks the matching words in its claim, quotation and passage: it is
+# cached with these placeholders where those texts go, and filled in for each search.
+MARKED = {"marked_claim": "claim", "marked_words": "words", "marked_passage": "passage"}
+PLACEHOLDERS = {name: mark_safe(f"\ue000{name}\ue000") for name in MARKED}
 
 
 def render_card(argument, *, show_question=False, heading_level=3, marks_drafts=False, **marked) -> str:
@@ -54,17 +59,28 @@ def render_card(argument, *, show_question=False, heading_level=3, marks_drafts=
     )
 
 
-def _key(generation, argument, show_question, heading_level) -> str:
-    return f"{CARD_KEY_PREFIX}{generation}:{int(bool(show_question))}:{int(heading_level)}:{argument.pk}"
+def _key(generation, argument, show_question, heading_level, marked=False) -> str:
+    variant = "m:" if marked else ""
+    return f"{CARD_KEY_PREFIX}{generation}:{int(bool(show_question))}:{int(heading_level)}:{variant}{argument.pk}"
 
 
-def rendered(arguments, *, show_question=False, heading_level=3, cards=None, marks_drafts=False) -> dict:
+def _fill(html, argument, marked) -> str:
+    """A search's card: the placeholders filled with `marked` (the texts with the
+    matching words in <mark>, escaped), or the argument's own text, escaped."""
+    for name, field in MARKED.items():
+        html = html.replace(PLACEHOLDERS[name], conditional_escape(marked.get(name) or getattr(argument, field)))
+    return html
+
+
+def rendered(arguments, *, show_question=False, heading_level=3, cards=None, marks_drafts=False, marks=None) -> dict:
     """{(argument pk, show_question, heading_level): card HTML} for `arguments` (loaded
     with `for_card_rows()` or `for_cards()`), from the cache where it has them, rendered and
     stored otherwise; what a card shows beyond its row is fetched for the cards rendered
     only (a fixed number of queries, none when the cache holds every card).
     `heading_level`: the claim's heading, under the page's heading the cards sit in.
-    `cards`: a dict to add to (a page showing cards two ways)."""
+    `cards`: a dict to add to (a page showing cards two ways).
+    `marks`: a search's {argument pk: {"marked_claim": …, "marked_words": …,
+    "marked_passage": …}}, the texts with the matching words in <mark> (see MARKED)."""
     cards = {} if cards is None else cards
     arguments = list(arguments)
     found, keys = {}, {}
@@ -73,7 +89,10 @@ def rendered(arguments, *, show_question=False, heading_level=3, cards=None, mar
     elif settings.CARD_CACHE_SECONDS and arguments:
         try:
             generation = _current_generation(cache.get_many([GENERATION_KEY]))
-            keys = {argument.pk: _key(generation, argument, show_question, heading_level) for argument in arguments}
+            keys = {
+                argument.pk: _key(generation, argument, show_question, heading_level, marks is not None)
+                for argument in arguments
+            }
             found = cache.get_many(list(keys.values()))
         except Exception:  # render the cards rather than fail while the cache is down
             logger.exception("Card cache unavailable")
@@ -84,12 +103,17 @@ def rendered(arguments, *, show_question=False, heading_level=3, cards=None, mar
     missing = {}
     for argument in to_render:
         html[argument.pk] = render_card(
-            argument, show_question=show_question, heading_level=heading_level, marks_drafts=marks_drafts
+            argument,
+            show_question=show_question,
+            heading_level=heading_level,
+            marks_drafts=marks_drafts,
+            **(PLACEHOLDERS if marks is not None else {}),
         )
         if keys:
             missing[keys[argument.pk]] = html[argument.pk]
     for argument in arguments:
-        cards[argument.pk, bool(show_question), int(heading_level)] = mark_safe(html[argument.pk])
+        card = html[argument.pk] if marks is None else _fill(html[argument.pk], argument, marks.get(argument.pk, {}))
+        cards[argument.pk, bool(show_question), int(heading_level)] = mark_safe(card)
     if missing:
         try:
             cache.set_many(missing, timeout=settings.CARD_CACHE_SECONDS)

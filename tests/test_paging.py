@@ -20,6 +20,7 @@ from historiography.cards import CARD_KEY_PREFIX, CARDS_PER_COLUMN, slug_url
 from historiography.classroom import services
 from historiography.filters import PersonField
 from historiography.models import Argument, ArgumentRelation, Historian
+from historiography.models.arguments import card_prefetches
 
 from .base import BaseTestCase
 from .factories import ArgumentFactory, HistorianFactory, SchoolFactory, WorkFactory, make_class, make_question
@@ -316,6 +317,24 @@ class CardCacheTests(BaseTestCase):
         self.assertContains(self.client.get(self.work.get_absolute_url()), "Old claim.")
         invalidate_public_pages()
         self.assertContains(self.client.get(self.url), "Changed behind the cache&#x27;s back.")
+
+    def test_a_search_shows_the_cached_card_with_its_own_marks(self):
+        url = reverse("historiography:search")
+        with CaptureQueriesContext(connection) as first:
+            self.assertContains(self.client.get(url, {"q": "claim"}), "Old <mark>claim</mark>.", html=False)
+        # Renamed without a signal: the card still names "Old Name", so it is the cached
+        # one, and it reads what a card shows beyond its row in no query...
+        Historian.objects.filter(pk=self.historian.pk).update(name="Renamed behind the cache")
+        with CaptureQueriesContext(connection) as again:
+            response = self.client.get(url, {"q": "claim"})
+        self.assertContains(response, "Old Name")
+        self.assertEqual(len(again), len(first) - len(card_prefetches()))
+        # ...while each search marks its own words in it.
+        response = self.client.get(url, {"q": "old claim"})
+        self.assertContains(response, "<mark>Old</mark> <mark>claim</mark>.", html=False)
+        self.assertContains(response, "Old Name")
+        invalidate_public_pages()
+        self.assertContains(self.client.get(url, {"q": "claim"}), "Renamed behind the cache")
 
     def test_each_kind_of_related_edit_replaces_the_card(self):
         def rename_historian():

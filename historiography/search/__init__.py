@@ -214,7 +214,7 @@ class Item:
     text: str = ""
     through: str = ""
     words: str = ""
-    html: str = ""  # an argument's card, rendered by the view (cards.render_card)
+    html: str = ""  # an argument's card, from the view (cards.rendered, marked)
 
 
 @dataclass
@@ -495,7 +495,9 @@ def _load(kind, hits, words, direct):
         objects = _in_order(Position.objects.select_related("question"), ids)
         return [Item(p, mark(p.label, None), mark(p.summary)) for p in objects]
     if kind == "argument":
-        objects = _in_order(Argument.objects.for_cards(), ids)
+        # What a card shows beyond its row is read by cards.rendered, for the cards its
+        # cache does not hold.
+        objects = _in_order(Argument.objects.for_card_rows(), ids)
         return [Item(a, mark(a.claim, None), mark(a.passage, None), words=mark(a.words, None)) for a in objects]
     if kind == "estimate":
         objects = _in_order(Estimate.objects.select_related("question"), ids)
