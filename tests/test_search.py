@@ -232,6 +232,26 @@ class ResultsPageTests(TestCase):
     def test_stop_words_alone_are_explained(self):
         self.assertContains(self.client.get(URL, {"q": "the"}), "holds no word to look for")
 
+    def test_the_school_filter_offers_the_schools_of_the_results(self):
+        members, viewing, unrelated, chosen = (
+            SchoolFactory(name=f"{name} school", slug=name) for name in ("members", "viewing", "unrelated", "chosen")
+        )
+        side = self.question.positions.last()
+        ArgumentFactory(position=side, historian=HistorianFactory(schools=[members]), claim="Harvest, a member says.")
+        ArgumentFactory(
+            position=side, historian=None, school=viewing, attribution=Attribution.SCHOOL, claim="Harvest, they say."
+        )
+        ArgumentFactory(position=side, historian=HistorianFactory(schools=[unrelated]), claim="Something else.")
+
+        def offered(text, **filters):
+            page = self.client.get(URL, {"q": text, **filters}).content.decode()
+            select = re.search(r'<select[^>]*name="school".*?</select>', page, re.S).group()
+            return set(re.findall(r'<option value="([^"]+)"', select))
+
+        self.assertEqual(offered("harvest"), {"members", "viewing"})
+        # A chosen school stays offered (and selected) even where nothing of it matches.
+        self.assertEqual(offered("something", school="chosen"), {"chosen"})
+
     def test_the_question_filter_offers_the_results_best_questions(self):
         many = [
             make_question(title=f"Harvests of year {n}?", slug=f"harvest-{n}") for n in range(search.OFFERED_QUESTIONS)

@@ -53,7 +53,11 @@ from .words import STOP_WORDS, WORD, Query, fold, parse, spellings, tokens, word
 class Group:
     kind: str
     label: str
-    hits: list = field(default_factory=list)  # [(pk, rank)], best first, filtered
+    hits: list = field(default_factory=list)  # [(pk, rank, extra)], best first, filtered
+    # Arguments: {pk: (historian id, school id)}, whose view each match is (the school
+    # filter's choices); None for a named person's (narrowing), whose ids are in `named`.
+    authors: dict = field(default_factory=dict)
+    named: set = field(default_factory=set)
     capped: bool = False
     best: float = float("-inf")
     exact: bool = False  # a match's whole title is what was typed
@@ -106,7 +110,8 @@ def run(query, querysets, any_word=False):
         else:
             rank = {pk: score for pk, score, _title in ranked}
         hits = _keep(queryset, kind, list(rank))
-        groups[kind].hits = sorted(((pk, rank[pk], extra) for pk, extra in hits), key=lambda h: (-h[1], h[0]))
+        groups[kind].hits = sorted(((pk, rank[pk], extra) for pk, extra, _a in hits), key=lambda h: (-h[1], h[0]))
+        groups[kind].authors = {pk: author for pk, _extra, author in hits}
     return groups
 
 
@@ -153,16 +158,22 @@ def _extra(kind):
     )
 
 
+# An argument's historian and school (one of them is set), read with its match.
+AUTHOR = ["historian_id", "school_id"]
+
+
 def _keep(queryset, kind, ids):
-    """The ids among `ids` that `queryset` holds (published, filtered), with the extra
-    column (a question id) where the kind has one. No query for a kind without filters
-    or extra column (people, schools and works when nothing narrows them)."""
+    """(pk, extra, author) of the ids among `ids` that `queryset` holds (published,
+    filtered): the extra column (a question id) where the kind has one, an argument's
+    (historian id, school id). No query for a kind without filters or extra column
+    (people, schools and works when nothing narrows them)."""
     if not ids:
         return []
     if not queryset.query.where and not _extra(kind):
-        return [(pk, None) for pk in ids]
-    rows = queryset.filter(AnyOf("pk", ids)).order_by().values_list("pk", *_extra(kind))
-    return [(pk, extra[0] if extra else None) for pk, *extra in rows]
+        return [(pk, None, None) for pk in ids]
+    author = AUTHOR if kind == "argument" else []
+    rows = queryset.filter(AnyOf("pk", ids)).order_by().values_list("pk", *_extra(kind), *author)
+    return [(pk, row[0] if _extra(kind) else None, tuple(row[-2:]) if author else None) for pk, *row in rows]
 
 
 class AnyOf(Func):
@@ -251,16 +262,22 @@ class Results:
         (slug, title) rows in rank order, and the schools of the results' people (a
         queryset). Both come from the results, which the filters already narrow, so one
         topic's search never lists another's debates."""
-        from ..models import Argument, Question, School
+        from ..models import Historian, Question, School
 
         ids = self.ids("question")[:OFFERED_QUESTIONS]
         questions = [(q.slug, q.title) for q in _in_order(Question.objects.only("slug", "title"), ids)]
-        # The schools of the matching arguments (at most CANDIDATES of them), not of every
-        # argument of the questions found: over 100,000 arguments that read them all.
-        # Their ids are those of published arguments inside the filters already.
-        arguments = Argument.objects.filter(AnyOf("pk", self.ids("argument")))
+        # The schools of the matching arguments' people and the schools whose views match,
+        # from the ids read with the matches: no query of the arguments again.
+        people, own = set(), set()
+        for group in self.groups:
+            if group.kind == "argument":
+                hits = {pk for pk, _rank, _extra in group.hits}
+                authors = [group.authors.get(pk) for pk in hits]
+                people = {h for h, _s in filter(None, authors) if h} | group.named
+                own = {s for _h, s in filter(None, authors) if s}
+        members = Historian.schools.through.objects.filter(AnyOf("historian_id", sorted(people)))
         schools = School.objects.filter(
-            Q(pk__in=self.ids("school")) | Q(pk__in=School.objects.of_arguments(arguments).values("pk"))
+            Q(pk__in=self.ids("school")) | Q(pk__in=sorted(own)) | Q(pk__in=members.values("school_id"))
         )
         return questions, schools
 
@@ -413,6 +430,7 @@ def _add_arguments_by_author(groups, arguments):
         .values_list("pk", "historian_id", *_extra("argument"))[: CANDIDATES + 1]
     )
     added = [(pk, weight[author] / 2, question) for pk, author, question in rows if pk not in found]
+    group.authors.update((pk, (author, None)) for pk, author, _question in rows)
     group.hits = sorted(group.hits + added, key=lambda h: (-h[1], h[0]))[:CANDIDATES]
     group.capped = group.capped or len(rows) > CANDIDATES
 
@@ -429,6 +447,8 @@ def _add_by_named_people(groups, kinds, query):
         top = max((rank for _pk, rank, _extra in group.hits), default=0.0)
         others = [hit for hit in group.hits if hit[0] not in theirs]
         group.hits = [(pk, top + 1 + rank, extra) for pk, rank, extra in rows] + others
+        if kind == "argument" and rows:
+            group.named |= set(people)
     listed = {pk for pk, _rank, _extra in groups["person"].hits}
     groups["person"].hits += [(pk, 0.0, None) for pk in people if pk not in listed]
 
