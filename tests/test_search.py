@@ -306,6 +306,15 @@ class PostgreSQLIndexTests(TestCase):
         self.assertEqual(found[0], titled.pk)
         self.assertEqual(len(found), 2)
 
+    def test_the_claims_pool_leaves_out_a_word_left_out_anywhere_in_the_argument(self):
+        from historiography.search import postgresql
+
+        position = make_question().positions.first()
+        kept = ArgumentFactory(position=position, claim="Ration cards everywhere.", passage="Queues.")
+        ArgumentFactory(position=position, claim="Ration cards in the cities.", passage="Queues in Leningrad.")
+        found = [pk for pk, _rank, _title in postgresql.candidates(search.parse("ration -leningrad"))["argument"]]
+        self.assertEqual(found, [kept.pk])
+
     def test_did_you_mean_reads_names_and_titles_through_their_trigram_indexes(self):
         from historiography.search.suggestions import vocabulary
 
