@@ -165,9 +165,13 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
                 self.assertEqual(response.status_code, 200)
 
     # Each count includes the user and the header's unread notifications (2 queries); the
-    # session comes from the cache (cached_db; -1 each since issue 16).
+    # session comes from the cache (cached_db; -1 each since issue 16). Whether the user
+    # teaches comes with the assignment (-1 for every assignment page, since the board's speed-up).
     def test_instructor_board(self):
-        self.assert_constant(7, self.instructor, lambda a, n: reverse("classroom:assignment-board", args=[a.pk]))
+        # the assignment with course, question, topic and whether the user teaches it; its
+        # positions; submissions of the phase with feedback and citation counts; allocations
+        # of enrolled students with their students and positions
+        self.assert_constant(6, self.instructor, lambda a, n: reverse("classroom:assignment-board", args=[a.pk]))
 
     def test_course_page_for_its_instructor(self):
         self.assert_constant(6, self.instructor, lambda a, n: a.course.get_absolute_url())
@@ -178,7 +182,7 @@ class DetailAndClassroomQueryCountTests(BaseTestCase):
     def test_student_assignment_page(self):
         # (+1 since issue 11: the cards' school views' named examples; +1 since issue 16:
         # the sides' arguments are counted per position, to show one page of each column)
-        self.assert_constant(15, self.student, lambda a, n: a.get_absolute_url())
+        self.assert_constant(14, self.student, lambda a, n: a.get_absolute_url())
 
     def test_historian_and_argument_pages(self):
         for size in (2, 12):

@@ -100,14 +100,37 @@ def unsubmitted_students(assignment, phase) -> list:
     return [a.student for a in allocations if a.student_id not in done]
 
 
+# What a board card reads (board_cards.Card.of) and the board's name for a student.
+BOARD_STUDENT_FIELDS = ["student__username", "student__first_name", "student__last_name"]
+BOARD_SUBMISSION_FIELDS = [
+    "assignment_id",  # read by assignment.submissions to link each row back to it
+    "student_id",
+    "group_id",
+    "statement",
+    "status",
+    "is_late",
+    "submitted_at",
+    "feedback__returned_at",
+    "feedback__grade",
+]
+
+
 def board_rows(assignment, phase=Phase.ARGUE):
     """Per position: each enrolled student allocated to it, with their submission in the
-    phase (in the swap phase a student sits in the column of the side they swapped to)."""
+    phase (in the swap phase a student sits in the column of the side they swapped to).
+    Only the columns the board shows are loaded (no passwords, dates joined, summaries)."""
     enrolled = Enrollment.objects.filter(course=assignment.course).values_list("student_id", flat=True)
-    allocations = assignment.allocations.filter(student_id__in=enrolled).select_related("student", "position")
+    allocations = (
+        assignment.allocations.filter(student_id__in=enrolled)
+        .select_related("student", "position")
+        .only("assignment_id", *BOARD_STUDENT_FIELDS, "position__label", "position__slug", "position__order")
+    )
     submissions = {
         s.student_id: s
-        for s in assignment.submissions.filter(phase=phase).select_related("feedback").with_citation_count()
+        for s in assignment.submissions.filter(phase=phase)
+        .select_related("feedback")
+        .only(*BOARD_SUBMISSION_FIELDS)
+        .with_citation_count()
     }
     positions = list(assignment.positions.all())
     columns = {position.pk: (position, []) for position in positions}
@@ -129,7 +152,8 @@ def group_rows(assignment):
     submissions = {
         s.group_id: s
         for s in assignment.submissions.filter(phase=Phase.CONSENSUS)
-        .select_related("feedback", "student")
+        .select_related("feedback")
+        .only(*BOARD_SUBMISSION_FIELDS)
         .with_citation_count()
     }
     rows = []

@@ -1,9 +1,10 @@
 import csv
 import io
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from historiography.classroom.models import (
     Course,
     Enrollment,
     Feedback,
+    Profile,
     SideAllocation,
     Submission,
     SubmissionStatus,
@@ -375,6 +377,61 @@ class BoardAndGradesTests(ClassroomTestCase):
             submission=draft, version=draft.version, statement="secret draft words", comments={}, removed=set()
         )
 
+    def setUp(self):
+        cache.clear()  # the board's cards are cached; each test starts without them
+
+    def board(self, user):
+        self.client.force_login(user)
+        return self.client.get(reverse("classroom:assignment-board", args=[self.assignment.pk]))
+
+    def test_the_board_renders_each_card_once_then_reads_it_from_the_cache(self):
+        first = self.board(self.instructor)
+        self.assertTemplateUsed(first, "classroom/_board_card.html")
+        second = self.board(self.instructor)
+        self.assertTemplateNotUsed(second, "classroom/_board_card.html")
+        columns = [response.content.decode().split('<div class="columns', 1)[1] for response in (first, second)]
+        self.assertEqual(columns[1], columns[0])
+
+    def test_an_edited_statement_shows_on_the_next_load(self):
+        self.assertContains(self.board(self.instructor), "one two three")
+        # Even a write that bypasses save() (and so `version` and `updated`) is never served stale.
+        Submission.objects.filter(pk=self.submission.pk).update(statement="four five six seven")
+        response = self.board(self.instructor)
+        self.assertContains(response, "four five six seven")
+        self.assertContains(response, "2 cited arguments · 4 words")
+        self.assertNotContains(response, "one two three")
+        draft = Submission.objects.get(student=self.other_student)
+        services.submission_save(
+            submission=draft, version=draft.version, statement="a rewritten draft", comments={}, removed=set()
+        )
+        self.assertContains(self.board(self.instructor), "a rewritten draft")
+
+    def test_feedback_and_a_returned_grade_show_on_the_next_load(self):
+        self.assertContains(self.board(self.instructor), "and give feedback")
+        services.feedback_save(
+            submission=self.submission, author=self.instructor, comment="Good.", grade="B+", release=False
+        )
+        self.assertContains(self.board(self.instructor), "feedback held")
+        services.feedback_release(assignment=self.assignment)  # an update() of returned_at alone
+        response = self.board(self.instructor)
+        self.assertContains(response, "returned, grade B+")
+        self.assertNotContains(response, "feedback held")
+
+    def test_a_changed_name_shows_on_the_next_load(self):
+        self.assertContains(self.board(self.instructor), '<h3 class="card-name">student</h3>', html=True)
+        self.student.first_name, self.student.last_name = "Ada", "Renamed"
+        self.student.save()
+        response = self.board(self.instructor)
+        self.assertContains(response, '<h3 class="card-name">Ada Renamed</h3>', html=True)
+        self.assertNotContains(response, '<h3 class="card-name">student</h3>', html=True)
+
+    def test_each_reader_sees_the_time_in_their_own_zone(self):
+        Submission.objects.filter(pk=self.submission.pk).update(submitted_at=datetime(2030, 1, 15, 12, 0, tzinfo=UTC))
+        self.course.instructors.add(self.other_instructor)
+        Profile.objects.create(user=self.other_instructor, timezone="Asia/Tokyo")  # UTC+9
+        self.assertContains(self.board(self.instructor), "submitted 15 Jan, 12:00")
+        self.assertContains(self.board(self.other_instructor), "submitted 15 Jan, 21:00")
+
     def test_the_board_shows_each_side_with_status_evidence_and_words(self):
         self.client.force_login(self.instructor)
         response = self.client.get(reverse("classroom:assignment-board", args=[self.assignment.pk]))
@@ -421,8 +478,8 @@ class BoardAndGradesTests(ClassroomTestCase):
             opens_at=timezone.now() - timedelta(days=3),
             due_at=timezone.now() - timedelta(days=1),
         )
-        self.client.force_login(self.other_student)
-        response = self.client.get(reverse("classroom:assignment-board", args=[self.assignment.pk]))
+        self.assertContains(self.board(self.instructor), "secret draft words")  # its card now cached
+        response = self.board(self.other_student)
         self.assertContains(response, "one two three")
         self.assertNotContains(response, "secret draft words")
 

@@ -144,11 +144,11 @@ class GradesExportWithRubricTests(ClassroomTestCase):
         return Level.objects.get(criterion__rubric__assignment=self.assignment, title=title)
 
     def test_each_criterion_has_a_column_with_the_points_chosen(self):
-        # 1 user (the session comes from the cache), 2 the assignment, 3 its positions,
-        # 4 whether the user teaches it, 5 the rubric's criteria with their best points,
-        # 6 the scores with their levels, 7 enrolments, 8 allocations, 9 submissions with
+        # 1 user (the session comes from the cache), 2 the assignment and whether the user
+        # teaches it, 3 its positions, 4 the rubric's criteria with their best points,
+        # 5 the scores with their levels, 6 enrolments, 7 allocations, 8 submissions with
         # their feedback: the same whatever the class's or the rubric's size.
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             response = self.client.get(reverse("classroom:assignment-grades", args=[self.assignment.pk]))
         rows = {row["username"]: row for row in read_as_excel(response)}
         header = list(rows["student"])

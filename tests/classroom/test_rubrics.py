@@ -197,10 +197,10 @@ class RubricPageTests(ClassroomTestCase):
     def test_its_query_count(self):
         services.rubric_set(assignment=self.assignment, criteria=rubrics.parse(TEXT))
         self.client.force_login(self.instructor)
-        # user (the session from the cache); assignment with context, its positions, the
-        # instructor check; criteria, their levels; rubrics to copy from; the lock check; the
-        # header's unread count
-        with self.assertNumQueries(9):
+        # user (the session from the cache); assignment with context and the instructor
+        # check, its positions; criteria, their levels; rubrics to copy from; the lock check;
+        # the header's unread count
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(self.url()).status_code, 200)
 
 

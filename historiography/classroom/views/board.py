@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import rubrics, selectors
+from .. import board_cards, rubrics, selectors
 from ..access import check_board, get_assignment, get_assignment_access, get_course, get_phase
 from ..models import Phase
 
@@ -42,9 +42,24 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
     def shown(student):
         return aliases.get(student.pk) or student.get_full_name() or student.username
 
-    # Each row carries the name to show, so the template never reads a name it must not.
-    columns = [(position, [(s, shown(s), sub) for s, sub in rows]) for position, rows in columns]
-    group_rows = [(g, [(a, shown(a.student)) for a in members], sub) for g, members, sub in group_rows]
+    # Each card is made from the name to show, so the template never reads a name it must not.
+    locale = board_cards.reader_locale()
+    columns = [
+        (position, [board_cards.Card.of(shown(s), sub, teaches=teaches, words=40, **locale) for s, sub in rows])
+        for position, rows in columns
+    ]
+    group_cards = [
+        board_cards.Card.of(
+            str(g),
+            sub,
+            teaches=teaches,
+            words=60,
+            members=tuple((shown(a.student), a.position.label) for a in members),
+            **locale,
+        )
+        for g, members, sub in group_rows
+    ]
+    html = iter(board_cards.rendered([card for _, cards in columns for card in cards] + group_cards))
     return render(
         request,
         "classroom/assignment_board.html",
@@ -54,8 +69,8 @@ def assignment_board(request, pk, phase=Phase.ARGUE):
             "phase": phase,
             "phase_label": Phase(phase).label,
             "phase_links": [(p, Phase(p).label) for p in assignment.phases],
-            "columns": columns,
-            "group_rows": group_rows,
+            "columns": [(position, [next(html) for _ in cards]) for position, cards in columns],
+            "group_cards": list(html),
             "anonymous": bool(aliases),
         },
     )
