@@ -7,6 +7,7 @@
   with their sides, arguments and estimates, not only the rows that say it themselves.
 """
 
+import re
 from functools import reduce
 from operator import or_
 
@@ -29,10 +30,12 @@ def _backend():
 def named_people(people, words):
     """([id], rest): the people of `people` (at most AUTHORS) whose name has some of
     `words` but not all, and the words no such name has. One query, run only for two
-    words or more (PostgreSQL's trigram index on names serves the `icontains`)."""
+    words or more. A word is matched as a case-insensitive regular expression of itself,
+    which PostgreSQL's trigram index on names serves (`icontains` is UPPER(name) LIKE,
+    which no index serves: a scan of every name, 6 ms over 5,000 people)."""
     if len(words) < 2:
         return [], list(words)
-    rows = people.filter(reduce(or_, (Q(name__icontains=word) for word in words)))
+    rows = people.filter(reduce(or_, (Q(name__iregex=re.escape(word)) for word in words)))
     ids, named = [], set()
     for pk, name in rows.order_by().values_list("pk", "name")[:50]:
         has = set(words) & set(tokens(name))
