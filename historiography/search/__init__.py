@@ -167,13 +167,15 @@ def _keep(queryset, kind, ids):
     filtered): the extra column (a question id) where the kind has one, an argument's
     (historian id, school id). No query for a kind without filters or extra column
     (people, schools and works when nothing narrows them)."""
+    extra, author = _extra(kind), AUTHOR if kind == "argument" else []
     if not ids:
         return []
-    if not queryset.query.where and not _extra(kind):
+    if not queryset.query.where and not extra:
         return [(pk, None, None) for pk in ids]
-    author = AUTHOR if kind == "argument" else []
-    rows = queryset.filter(AnyOf("pk", ids)).order_by().values_list("pk", *_extra(kind), *author)
-    return [(pk, row[0] if _extra(kind) else None, tuple(row[-2:]) if author else None) for pk, *row in rows]
+    rows = queryset.filter(AnyOf("pk", ids)).order_by().values_list("pk", *extra, *author)
+    if not author:
+        return [(pk, row[0] if extra else None, None) for pk, *row in rows]
+    return [(pk, question, (historian, school)) for pk, question, historian, school in rows]
 
 
 class AnyOf(Func):
