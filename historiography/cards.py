@@ -12,9 +12,19 @@ my evidence" stay outside it, in the page's own template.
 
 Like the page cache it is on only with a shared cache (`CARD_CACHE_SECONDS`, see
 settings): with a per-process cache a write would invalidate one process's cards only.
+
+A student's assignment page shows a page of its sides' columns to every student of the
+class, the same for all of them; `sides_page()` keeps that page whole in the same cache,
+under the same generation (the sides, the page number and the cards' heading level
+complete its key): the counts per side, and per card its HTML and the few fields the
+page's own controls need, so that a warm page builds no argument and runs no query for
+its columns. What a student sees of their own (cited marks, "add" buttons) is no part
+of it.
 """
 
 import logging
+from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.conf import settings
@@ -26,8 +36,9 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from .cache import GENERATION_KEY, _current_generation
-from .models.arguments import card_prefetches
+from .cache import GENERATION_KEY, _current_generation, _settled
+from .models.arguments import Argument, card_prefetches
+from .validators import whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +49,8 @@ CARDS_PER_COLUMN = 20
 # A new prefix when the card's markup changes, since during a rolling deploy old and new
 # app servers share the cache.
 CARD_KEY_PREFIX = "cards:v1:"
+# The same for the pages of columns (`sides_page()`), and when ColumnPage or ColumnCard change.
+COLUMN_PAGE_KEY_PREFIX = "column-pages:v1:"
 # A search's card marks the matching words in its claim, quotation and passage: it is
 # cached with these placeholders where those texts go, and filled in for each search.
 MARKED = {"marked_claim": "claim", "marked_words": "words", "marked_passage": "passage"}
@@ -122,6 +135,11 @@ def rendered(arguments, *, show_question=False, heading_level=3, cards=None, mar
     return cards
 
 
+def _columns_paginator(counts, per_column) -> Paginator:
+    """Columns are paged together: as many pages as the longest column needs."""
+    return Paginator(range(max(counts.values(), default=0)), per_column)
+
+
 def column_page(arguments, number, per_column=CARDS_PER_COLUMN):
     """One page of side-by-side columns, paged together: page 2 shows the 21st to 40th
     argument of each position. `arguments`: a queryset over the columns' positions,
@@ -129,9 +147,109 @@ def column_page(arguments, number, per_column=CARDS_PER_COLUMN):
     ({position id: arguments in all}, the Page, the place of its first card, the page's
     arguments as a queryset): two queries however long the columns."""
     counts = arguments.per_position_counts()
-    page = Paginator(range(max(counts.values(), default=0)), per_column).get_page(number)
+    page = _columns_paginator(counts, per_column).get_page(number)
     first = (page.number - 1) * per_column + 1
     return counts, page, first, arguments.places_in_position(first, first + per_column - 1)
+
+
+class ColumnCard(NamedTuple):
+    """What a page of columns shows of an argument outside its card (`ColumnPage.cards`
+    has the card): its place, its button's value and the button's hidden label."""
+
+    pk: int
+    slug: str
+    position_id: int
+    speaker_name: str
+
+    @classmethod
+    def of(cls, argument):
+        return cls(argument.pk, argument.slug, argument.position_id, argument.speaker.name)
+
+
+@dataclass(frozen=True)
+class ColumnPage:
+    """One page of the columns of some positions, as `sides_page()` keeps it: no model
+    instance in it, so that it pickles small and reads without a query."""
+
+    counts: dict  # {position id: published arguments in all}
+    number: int  # the page shown
+    per_column: int
+    rows: tuple  # ColumnCard per card, column after column, each in the cards' order
+    cards: dict  # {(pk, show_question, heading_level): card HTML}, for the {% card %} tag
+
+    @property
+    def page(self):
+        return _columns_paginator(self.counts, self.per_column).page(self.number)
+
+    @property
+    def first(self) -> int:
+        """The place in its column of each column's first card on this page."""
+        return (self.number - 1) * self.per_column + 1
+
+    def column(self, position_id) -> list:
+        return [row for row in self.rows if row.position_id == position_id]
+
+
+def _on_sides(positions):
+    return Argument.objects.published().filter(position__in=positions).for_card_rows()
+
+
+def _built_page(arguments, counts, number, heading_level, per_column) -> ColumnPage:
+    """`counts`: the arguments' per_position_counts(), when already counted."""
+    if counts is None:
+        counts = arguments.per_position_counts()
+    page = _columns_paginator(counts, per_column).get_page(number)
+    first = (page.number - 1) * per_column + 1
+    shown = list(arguments.places_in_position(first, first + per_column - 1))
+    return ColumnPage(
+        counts=counts,
+        number=page.number,
+        per_column=per_column,
+        rows=tuple(ColumnCard.of(argument) for argument in shown),
+        cards=rendered(shown, heading_level=heading_level),
+    )
+
+
+def _page_key(generation, positions, number, heading_level, per_column) -> str:
+    sides = ",".join(str(pk) for pk in sorted(position.pk for position in positions))
+    return f"{COLUMN_PAGE_KEY_PREFIX}{generation}:{sides}:{int(heading_level)}:{per_column}:{number}"
+
+
+def sides_page(positions, number, *, heading_level=3, per_column=CARDS_PER_COLUMN) -> ColumnPage:
+    """Page `number` (as asked: anything, a bad one gives the first or last page, as
+    `column_page()`) of the published arguments of `positions` in side-by-side columns,
+    with their cards: from the shared cache when it has it (no query), else two queries
+    and the cards (`rendered()`), then kept under the generation read before them, so that
+    a page built from data a write has since replaced is never taken for current. Kept
+    only under the page numbers that exist, whatever numbers are asked."""
+    if not settings.CARD_CACHE_SECONDS or not positions:
+        return _built_page(_on_sides(positions), None, number, heading_level, per_column)
+    asked = 1 if number is None else whole_number(number)
+    try:
+        generation = _current_generation(cache.get_many([GENERATION_KEY]))
+        found = cache.get(_page_key(generation, positions, asked, heading_level, per_column)) if asked else None
+    except Exception:  # build the page rather than fail while the cache is down
+        logger.exception("Card cache unavailable")
+        return _built_page(_on_sides(positions), None, number, heading_level, per_column)
+    if found is not None:
+        return found
+    arguments = _on_sides(positions)  # not on a hit: building the queryset costs more than the hit
+    counts = arguments.per_position_counts()
+    shown = _columns_paginator(counts, per_column).get_page(number).number
+    key = _page_key(generation, positions, shown, heading_level, per_column)
+    try:
+        found = cache.get(key) if shown != asked else None  # asked for page 99 of 3: page 3
+    except Exception:
+        logger.exception("Card cache unavailable")
+    if found is not None:
+        return found
+    built = _built_page(arguments, counts, shown, heading_level, per_column)
+    if _settled(generation):
+        try:
+            cache.set(key, built, timeout=settings.CARD_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Card cache unavailable")
+    return built
 
 
 _SLUG = "slug-placeholder"

@@ -1,13 +1,19 @@
 import csv
 import io
 import random
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from historiography.cache import invalidate_public_pages
+from historiography.cards import CARDS_PER_COLUMN
 from historiography.classroom import services
 from historiography.classroom.models import (
     Allocation,
@@ -22,6 +28,7 @@ from historiography.classroom.models import (
     SubmissionStatus,
 )
 from historiography.classroom.services import ConflictError
+from historiography.models import Historian
 from historiography.services import ServiceError
 
 from ..base import BaseTestCase
@@ -200,6 +207,12 @@ class AllocationTests(ClassroomTestCase):
         services.side_choose(assignment=self.assignment, student=self.other_student, position=self.side_b)
         # changing one's own side does not count oneself against the cap
         services.side_choose(assignment=self.assignment, student=self.student, position=self.side_a)
+
+    def test_the_page_counts_each_sides_students_for_a_student_who_may_choose(self):
+        self.client.force_login(self.student)
+        self.assertNotContains(self.client.get(self.assignment.get_absolute_url()), "chosen")
+        Assignment.objects.filter(pk=self.assignment.pk).update(allocation=Allocation.STUDENT_CHOICE, side_cap=1)
+        self.assertContains(self.client.get(self.assignment.get_absolute_url()), "(1 chosen of 1)", count=2)
 
     def test_choosing_is_refused_when_the_instructor_allocates(self):
         with self.assertRaisesMessage(ServiceError, "allocates the sides"):
@@ -576,3 +589,106 @@ class AssignmentFormTests(ClassroomTestCase):
         )
         due = Assignment.objects.get(title="Tokyo").due_at
         self.assertEqual(due.astimezone(timezone.get_fixed_timezone(0)).hour, 0)  # 09:00 in Tokyo is 00:00 UTC
+
+
+@override_settings(CARD_CACHE_SECONDS=300)
+class StudentAssignmentPageCacheTests(ClassroomTestCase):
+    """With the shared cache on, the sides' columns of a student's assignment page come
+    whole from it (historiography/cards.py, `sides_page()`): the same for every student of
+    the class and never older than the scholarship; each student's own marks and buttons
+    are no part of it."""
+
+    def setUp(self):
+        cache.clear()
+        # The writes of setUpTestData scheduled invalidations that no commit will run.
+        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not invalidate_public_pages]
+        invalidate_public_pages()
+        self.url = self.assignment.get_absolute_url()
+        self.client.force_login(self.student)
+
+    @contextmanager
+    def committed(self):
+        """Runs the on-commit callbacks of the writes inside (the invalidation), as a commit would."""
+        start = len(connection.run_on_commit)
+        with self.captureOnCommitCallbacks(execute=True):
+            yield
+        del connection.run_on_commit[start:]
+
+    def cite(self, student, argument):
+        submission = services.submission_start(assignment=self.assignment, student=student)
+        services.submission_cite(submission=submission, argument=argument)
+
+    def test_a_warm_page_runs_a_fixed_number_of_queries(self):
+        self.cite(self.student, self.arguments_a[0])
+        self.client.get(self.url)  # fills the cache
+        # the user; the assignment with course, question and topic, and whether the user
+        # teaches it (the access check); its positions; the student's side; their
+        # submissions; the arguments they cited; the header's unread notifications.
+        # Nothing of the columns.
+        with self.assertNumQueries(7):
+            self.client.get(self.url)
+        for n in range(40):
+            ArgumentFactory(position=(self.side_a, self.side_b)[n % 2], year=1900 + n)
+        invalidate_public_pages()
+        self.client.get(self.url)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url)
+        self.assertEqual(len(queries), 7)
+        self.assertFalse([q["sql"] for q in queries if 'FROM "historiography_argument"' in q["sql"]])
+        self.assertContains(response, "22 arguments", count=2)
+        self.assertEqual(response.content.decode().count('<article class="card '), 2 * CARDS_PER_COLUMN)
+
+    def test_page_two_comes_from_the_cache(self):
+        for n in range(25):
+            ArgumentFactory(position=self.side_a, year=2000 + n, claim=f"Late claim {n:02}.")
+        invalidate_public_pages()
+        self.client.get(self.url, {"page": 2})
+        with self.assertNumQueries(6):  # as above, with no submission (so no citations)
+            response = self.client.get(self.url, {"page": 2})
+        self.assertContains(response, "Arguments 21–27 of each position (page 2 of 2)")
+        self.assertContains(response, "Late claim 24.")
+        self.assertNotContains(response, "Late claim 00.")
+        self.assertContains(response, "No more arguments for this position")
+        self.assertContains(response, "Add to my evidence", count=7)
+        # A page past the end is the last page, from its own entry: the count, then the cache.
+        with self.assertNumQueries(7):
+            response = self.client.get(self.url, {"page": 99})
+        self.assertContains(response, "Arguments 21–27 of each position (page 2 of 2)")
+
+    def test_an_edit_shows_on_the_next_request(self):
+        argument = self.arguments_a[0]
+        historian = argument.historian
+        label = f"{historian.name}'s argument"
+        self.assertContains(self.client.get(self.url), label)
+        # A write that sends no signal (so does not invalidate) leaves the cached page: proof
+        # that the button's label came from the cache, not from the argument's row.
+        Historian.objects.filter(pk=historian.pk).update(name="Renamed Behind The Cache")
+        self.assertContains(self.client.get(self.url), label)
+        with self.committed():
+            historian.name = "Robert New-Name"
+            historian.save()
+        response = self.client.get(self.url)
+        self.assertContains(response, "Robert New-Name's argument")
+        self.assertNotContains(response, label)
+        with self.committed():
+            argument.claim = "A claim edited a moment ago."
+            argument.save()
+        self.assertContains(self.client.get(self.url), "A claim edited a moment ago.")
+
+    def test_each_student_sees_only_their_own_marks(self):
+        self.cite(self.student, self.arguments_a[0])
+        self.cite(self.other_student, self.arguments_b[1])
+        pages = {}
+        for user in (self.student, self.other_student, self.student):  # the second from the cache
+            self.client.force_login(user)
+            pages[user] = self.client.get(self.url).content.decode()
+        for user, own, other in [
+            (self.student, self.arguments_a[0], self.arguments_b[1]),
+            (self.other_student, self.arguments_b[1], self.arguments_a[0]),
+        ]:
+            with self.subTest(user=user.username):
+                html = pages[user]
+                self.assertEqual(html.count("✓ In your evidence"), 1)
+                self.assertNotIn(f'name="argument" value="{own.slug}"', html)
+                self.assertIn(f'name="argument" value="{other.slug}"', html)
+                self.assertEqual(html.count("Add to my evidence"), 3)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from historiography import cards as card_cache
-from historiography.models import Argument
 from historiography.validators import whole_number
 
 from .. import selectors, services
@@ -153,14 +152,8 @@ def _assignment_student_view(request, assignment):
     cited = set(submission.citations.values_list("argument_id", flat=True)) if submission else set()
     positions = list(assignment.positions.all())
     # The sides' arguments a page of each column at a time (not every card of a large
-    # scholarship), the cards from the shared cache.
-    on_sides = Argument.objects.published().filter(position__in=positions)
-    argument_counts, page, first, arguments = card_cache.column_page(on_sides.for_card_rows(), request.GET.get("page"))
-    arguments = list(arguments)
-    by_position = defaultdict(list)
-    for argument in arguments:
-        by_position[argument.position_id].append(argument)
-    counts = services.side_counts(assignment)
+    # scholarship), the same for every student: from the shared cache.
+    sides = card_cache.sides_page(positions, request.GET.get("page"), heading_level=4)
     group_members = []
     if allocation and allocation.group_id:
         group_members = [
@@ -175,6 +168,15 @@ def _assignment_student_view(request, assignment):
             else (services.swapped_side(assignment, allocation.position) if phase == Phase.SWAP else None)
         )
     past_due = assignment.is_past_due(now, phase)
+    can_choose_side = (
+        phase == Phase.ARGUE
+        and assignment.side_choice_refusal(
+            now, has_submitted=any(s.is_submitted for p, s in submissions.items() if p != Phase.CONSENSUS)
+        )
+        is None
+    )
+    # How many students took each side: shown only to a student who may choose one.
+    taken = services.side_counts(assignment) if can_choose_side else {}
     return render(
         request,
         "classroom/assignment_student.html",
@@ -189,23 +191,19 @@ def _assignment_student_view(request, assignment):
             "group_members": group_members,
             "cited": cited,
             "columns": [
-                (position, by_position[position.pk], counts.get(position.pk, 0), argument_counts.get(position.pk, 0))
+                (position, sides.column(position.pk), taken.get(position.pk, 0), sides.counts.get(position.pk, 0))
                 for position in positions
             ],
-            "page": page,
-            "first": first,
-            "cards": card_cache.rendered(arguments, heading_level=4),
+            "page": sides.page,
+            "first": sides.first,
+            "cards": sides.cards,
             "past_due": past_due,
             "is_open": assignment.is_open(now, phase),
             "can_cite": bool(allocation)
             and assignment.accepts_work(now, phase)
             and not (submission and submission.is_submitted)
             and (phase != Phase.CONSENSUS or bool(group_members)),
-            "can_choose_side": phase == Phase.ARGUE
-            and assignment.side_choice_refusal(
-                now, has_submitted=any(s.is_submitted for p, s in submissions.items() if p != Phase.CONSENSUS)
-            )
-            is None,
+            "can_choose_side": can_choose_side,
             "can_read_board": can_read_board(request.user, assignment, phase, now, teaches=False),
             "now": now,
         },
