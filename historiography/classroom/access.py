@@ -8,11 +8,10 @@ Whether the user teaches the course comes back beside the object (`AssignmentAcc
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Assignment, Course, PeerVisibility, SideAllocation, Submission, SubmissionStatus
+from .models import Assignment, Course, PeerVisibility, SideAllocation, Submission, SubmissionStatus, teaches_course
 from .services import INSTRUCTOR
 
 
@@ -42,8 +41,7 @@ class SubmissionAccess:
 def get_assignment_access(user, pk) -> AssignmentAccess:
     """An assignment of one of the user's courses, and whether they teach it (asked in the
     same query: every assignment page pays for this one)."""
-    teaching = Course.instructors.through.objects.filter(course_id=OuterRef("course_id"), user_id=user.pk)
-    queryset = Assignment.objects.for_user(user).with_context().annotate(user_teaches=Exists(teaching))
+    queryset = Assignment.objects.for_user(user).with_context().annotate(user_teaches=teaches_course(user))
     assignment = get_object_or_404(queryset, pk=pk)
     return AssignmentAccess(assignment, assignment.__dict__.pop("user_teaches"))  # beside it, not on it
 

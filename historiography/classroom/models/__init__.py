@@ -33,6 +33,7 @@ from .courses import (
     SubmissionQuerySet,
     SubmissionStatus,
     new_join_code,
+    teaches_course,
 )
 from .grading import (
     Criterion,
@@ -45,6 +46,7 @@ from .lti import GradeSyncStatus, LtiAssignmentLink, LtiCourseLink, LtiGradeSync
 
 __all__ = [
     "new_join_code",
+    "teaches_course",
     "CourseQuerySet",
     "Course",
     "Enrollment",

@@ -17,15 +17,19 @@ def new_join_code():
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
+def teaches_course(user, course_field="course_id"):
+    """The condition "`user` is one of the instructors of the course that `course_field`
+    of the outer query names", as an EXISTS (to filter on, or to ask beside the row)."""
+    return Exists(Course.instructors.through.objects.filter(course_id=OuterRef(course_field), user_id=user.pk))
+
+
 def _is_member(user, course_field):
-    """The condition "`user` teaches or is enrolled in the course that `course_field` of
-    the outer query names", as two EXISTS: joining the instructors and the enrolments
-    repeats each row once per member, and the DISTINCT that undoes it costs more than the
-    query (it sorts the rows on every column; planning alone took a millisecond)."""
-    course = OuterRef(course_field)
-    return Exists(Course.instructors.through.objects.filter(course_id=course, user_id=user.pk)) | Exists(
-        Enrollment.objects.filter(course_id=course, student_id=user.pk)
-    )
+    """The condition "`user` teaches or is enrolled in the course `course_field` names",
+    as two EXISTS: joining the instructors and the enrolments repeats each row once per member,
+    and the DISTINCT that undoes it costs more than the query (it sorts the rows on every
+    column; planning alone took a millisecond)."""
+    enrolled = Enrollment.objects.filter(course_id=OuterRef(course_field), student_id=user.pk)
+    return teaches_course(user, course_field) | Exists(enrolled)
 
 
 class CourseQuerySet(models.QuerySet):
