@@ -373,7 +373,7 @@ def search(text, *, kind="", page=None, **filters):
     )
     if not results.groups or results.any_word:
         # Nothing has every word: offer the nearest names and title words.
-        results.suggestion = suggestion(text, vocabulary(words))
+        results.suggestion = suggestion(text, vocabulary())
     if not results.groups:
         return results
     from django.core.paginator import Paginator
