@@ -131,6 +131,7 @@ def board_rows(assignment, phase=Phase.ARGUE):
         .select_related("feedback")
         .only(*BOARD_SUBMISSION_FIELDS)
         .with_citation_count()
+        .order_by()  # looked up by student: no joins for the default ordering
     }
     positions = list(assignment.positions.all())
     columns = {position.pk: (position, []) for position in positions}
@@ -155,6 +156,7 @@ def group_rows(assignment):
         .select_related("feedback")
         .only(*BOARD_SUBMISSION_FIELDS)
         .with_citation_count()
+        .order_by()  # looked up by group
     }
     rows = []
     for group in groups:
