@@ -146,7 +146,8 @@ REDIS_URL = env("REDIS_URL", default="")
 
 def redis_cache(url):
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, reusing its redis-py clients (config/cache.py).
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": url,
         # A stalled Redis costs a page its cache, not its answer (historiography/cache.py).
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

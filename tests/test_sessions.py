@@ -45,11 +45,27 @@ def redis_reachable(url="redis://127.0.0.1:6379/13"):
 
 
 REDIS_SESSIONS = {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "BACKEND": "config.cache.RedisCache",
     "LOCATION": "redis://127.0.0.1:6379/13",
     "KEY_PREFIX": "test-sessions",
     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
 }
+
+
+class RedisCacheBackendTests(BaseTestCase):
+    """config/cache.py: Django's Redis backend, reusing one redis-py client per pool."""
+
+    def test_it_reuses_its_client_and_still_reads_and_writes(self):
+        if not redis_reachable():
+            self.skipTest("no Redis on 127.0.0.1:6379 (CI has one)")
+        with override_settings(CACHES={"default": REDIS_SESSIONS}):
+            redis_cache = caches.create_connection("default")
+            client = redis_cache._cache.get_client()
+            self.assertIs(redis_cache._cache.get_client(write=True), client)
+            redis_cache.set("reused", "yes", 30)
+            self.assertEqual(redis_cache.get_many(["reused", "absent"]), {"reused": "yes"})
+            self.assertIs(redis_cache._cache.get_client(), client)
+            redis_cache.delete("reused")
 
 
 class RedisSessionTests(BaseTestCase):
