@@ -85,7 +85,9 @@ def _fill(html, argument, marked) -> str:
     return html
 
 
-def rendered(arguments, *, show_question=False, heading_level=3, cards=None, marks_drafts=False, marks=None) -> dict:
+def rendered(
+    arguments, *, show_question=False, heading_level=3, cards=None, marks_drafts=False, marks=None, rows=None
+) -> dict:
     """{(argument pk, show_question, heading_level): card HTML} for `arguments` (loaded
     with `for_card_rows()` or `for_cards()`), from the cache where it has them, rendered and
     stored otherwise; what a card shows beyond its row is fetched for the cards rendered
@@ -93,7 +95,10 @@ def rendered(arguments, *, show_question=False, heading_level=3, cards=None, mar
     `heading_level`: the claim's heading, under the page's heading the cards sit in.
     `cards`: a dict to add to (a page showing cards two ways).
     `marks`: a search's {argument pk: {"marked_claim": …, "marked_words": …,
-    "marked_passage": …}}, the texts with the matching words in <mark> (see MARKED)."""
+    "marked_passage": …}}, the texts with the matching words in <mark> (see MARKED).
+    `rows`: where to read the rows of the cards the cache does not hold (`for_card_rows()`,
+    one query, none when it holds them all), for `arguments` loaded with their own fields
+    only: a search's ten cards, whose seven-table row costs more to plan than to run."""
     cards = {} if cards is None else cards
     arguments = list(arguments)
     found, keys = {}, {}
@@ -112,6 +117,9 @@ def rendered(arguments, *, show_question=False, heading_level=3, cards=None, mar
             keys = {}
     html = {argument.pk: found.get(keys.get(argument.pk)) for argument in arguments}
     to_render = [argument for argument in arguments if html[argument.pk] is None]
+    if rows is not None and to_render:
+        loaded = rows.in_bulk([argument.pk for argument in to_render])
+        to_render = [loaded.get(argument.pk, argument) for argument in to_render]
     prefetch_related_objects(to_render, *card_prefetches())  # nothing for those already prefetched
     missing = {}
     for argument in to_render:

@@ -486,8 +486,12 @@ def _add_questions_through(groups, direct):
     group.best = max(ranks, default=float("-inf"))
 
 
+# An argument's fields that a search marks, and what a card's cache key needs.
+MARKED_FIELDS = ("pk", "claim", "words", "passage")
+
+
 def _in_order(queryset, ids):
-    by_pk = {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
+    by_pk = {obj.pk: obj for obj in queryset.filter(pk__in=ids).order_by()}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
@@ -517,9 +521,9 @@ def _load(kind, hits, words, direct):
         objects = _in_order(Position.objects.select_related("question"), ids)
         return [Item(p, mark(p.label, None), mark(p.summary)) for p in objects]
     if kind == "argument":
-        # What a card shows beyond its row is read by cards.rendered, for the cards its
-        # cache does not hold.
-        objects = _in_order(Argument.objects.for_card_rows(), ids)
+        # Only what the marks need: the view reads the cards from the card cache, and the
+        # rows of those it does not hold (cards.rendered's `rows`).
+        objects = _in_order(Argument.objects.only(*MARKED_FIELDS), ids)
         return [Item(a, mark(a.claim, None), mark(a.passage, None), words=mark(a.words, None)) for a in objects]
     if kind == "estimate":
         objects = _in_order(Estimate.objects.select_related("question"), ids)

@@ -405,13 +405,19 @@ def search(request):
 
 def _render_search_cards(results):
     """The argument cards the results show, from the shared card cache with the matching
-    words marked in each (cards.rendered with `marks`)."""
+    words marked in each (cards.rendered with `marks`); the rows of the cards it does not
+    hold read then (`rows`), the search having read only what it marks."""
     for group in results.groups:
         if group.kind == "argument" and group.items:
             marks = {
                 item.object.pk: {"marked_claim": item.title, "marked_passage": item.text, "marked_words": item.words}
                 for item in group.items
             }
-            cards = card_cache.rendered([item.object for item in group.items], show_question=True, marks=marks)
+            cards = card_cache.rendered(
+                [item.object for item in group.items],
+                show_question=True,
+                marks=marks,
+                rows=Argument.objects.for_card_rows(),
+            )
             for item in group.items:
                 item.html = cards[item.object.pk, True, 3]
