@@ -1,7 +1,12 @@
 """A TestCase with ready users, as in healthchecks' hc/test.py."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.test import TestCase
+
+from historiography.cache import invalidate_public_pages
 
 
 class BaseTestCase(TestCase):
@@ -16,3 +21,19 @@ class BaseTestCase(TestCase):
         cls.editor.user_permissions.set(
             Permission.objects.filter(content_type__app_label__in=["historiography", "taggit"])
         )
+
+    @staticmethod
+    def forget_pending_invalidations():
+        """The test's own transaction never commits, so the cache invalidations its set-up
+        scheduled would stay pending and stand in for the ones the test's writes
+        schedule: drop them."""
+        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not invalidate_public_pages]
+
+    @contextmanager
+    def committed(self):
+        """Runs the on-commit callbacks of the writes inside (the cache invalidation), and
+        forgets them, as a commit would."""
+        start = len(connection.run_on_commit)
+        with self.captureOnCommitCallbacks(execute=True):
+            yield
+        del connection.run_on_commit[start:]

@@ -5,7 +5,6 @@ import gzip
 import json
 import tempfile
 import time
-from contextlib import contextmanager
 
 from django.apps import apps
 from django.core import serializers
@@ -45,18 +44,7 @@ class PageCacheTests(BaseTestCase):
         self.url = self.question.get_absolute_url()
         SchoolFactory(slug="totalitarian")
         SchoolFactory(slug="revisionist")
-        # The test's own transaction never commits, so the invalidation its set-up scheduled
-        # would stay pending and stand in for the ones the test's writes schedule: drop it.
-        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not invalidate_public_pages]
-
-    @contextmanager
-    def committed(self):
-        """Runs the on-commit callbacks of the writes inside, and forgets them, as a commit
-        would (the test's transaction never commits)."""
-        start = len(connection.run_on_commit)
-        with self.captureOnCommitCallbacks(execute=True):
-            yield
-        del connection.run_on_commit[start:]
+        self.forget_pending_invalidations()
 
     def assert_cached(self, url, client=None):
         client = client or Client()

@@ -3,7 +3,6 @@ filter is a text field with a bounded autocomplete, the student's assignment pag
 a page of each side with one form, and argument cards come from a shared fragment cache
 that every write to the scholarship invalidates."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -295,17 +294,9 @@ class CardCacheTests(BaseTestCase):
         )
         self.answer = ArgumentFactory(position=self.question.positions.last(), claim="An answer.")
         self.url = self.historian.get_absolute_url()
-        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not invalidate_public_pages]
+        self.forget_pending_invalidations()
         invalidate_public_pages()
         self.assertContains(self.client.get(self.url), "Old claim.")
-
-    @contextmanager
-    def committed(self):
-        """Runs the on-commit callbacks of the writes inside, as a commit would."""
-        start = len(connection.run_on_commit)
-        with self.captureOnCommitCallbacks(execute=True):
-            yield
-        del connection.run_on_commit[start:]
 
     def test_a_card_is_served_from_the_cache(self):
         # A write that sends no signal (and so does not invalidate) shows the cached card:

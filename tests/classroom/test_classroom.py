@@ -1,7 +1,6 @@
 import csv
 import io
 import random
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import Group
@@ -600,19 +599,10 @@ class StudentAssignmentPageCacheTests(ClassroomTestCase):
 
     def setUp(self):
         cache.clear()
-        # The writes of setUpTestData scheduled invalidations that no commit will run.
-        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not invalidate_public_pages]
+        self.forget_pending_invalidations()
         invalidate_public_pages()
         self.url = self.assignment.get_absolute_url()
         self.client.force_login(self.student)
-
-    @contextmanager
-    def committed(self):
-        """Runs the on-commit callbacks of the writes inside (the invalidation), as a commit would."""
-        start = len(connection.run_on_commit)
-        with self.captureOnCommitCallbacks(execute=True):
-            yield
-        del connection.run_on_commit[start:]
 
     def cite(self, student, argument):
         submission = services.submission_start(assignment=self.assignment, student=student)
