@@ -148,13 +148,15 @@ def _columns_paginator(counts, per_column) -> Paginator:
     return Paginator(range(max(counts.values(), default=0)), per_column)
 
 
-def column_page(arguments, number, per_column=CARDS_PER_COLUMN):
+def column_page(arguments, number, per_column=CARDS_PER_COLUMN, counts=None):
     """One page of side-by-side columns, paged together: page 2 shows the 21st to 40th
     argument of each position. `arguments`: a queryset over the columns' positions,
-    `number`: the asked page (anything; a bad one gives the first or last page). Returns
-    ({position id: arguments in all}, the Page, the place of its first card, the page's
-    arguments as a queryset): two queries however long the columns."""
-    counts = arguments.per_position_counts()
+    `number`: the asked page (anything; a bad one gives the first or last page), `counts`:
+    the arguments' per_position_counts() when already counted. Returns ({position id:
+    arguments in all}, the Page, the place of its first card, the page's arguments as a
+    queryset): two queries however long the columns (one with `counts`)."""
+    if counts is None:
+        counts = arguments.per_position_counts()
     page = _columns_paginator(counts, per_column).get_page(number)
     first = (page.number - 1) * per_column + 1
     return counts, page, first, arguments.places_in_position(first, first + per_column - 1)
@@ -204,11 +206,8 @@ def _on_sides(positions):
 
 def _built_page(arguments, counts, number, heading_level, per_column) -> ColumnPage:
     """`counts`: the arguments' per_position_counts(), when already counted."""
-    if counts is None:
-        counts = arguments.per_position_counts()
-    page = _columns_paginator(counts, per_column).get_page(number)
-    first = (page.number - 1) * per_column + 1
-    shown = list(arguments.places_in_position(first, first + per_column - 1))
+    counts, page, _first, shown = column_page(arguments, number, per_column, counts)
+    shown = list(shown)
     return ColumnPage(
         counts=counts,
         number=page.number,
