@@ -42,6 +42,7 @@ class Card(NamedTuple):
     submission_id: int | None
     statement: str
     citation_count: int
+    word_count: int  # Submission.word_count
     submitted_at: datetime | None
     feedback: tuple | None  # (returned, grade) once the instructor has written feedback
     teaches: bool
@@ -54,7 +55,7 @@ class Card(NamedTuple):
         """The card of `submission` (or None: nothing started yet), loaded by
         `selectors.board_rows()` or `group_rows()`."""
         if submission is None:
-            return cls(title, members, "not started", None, "", 0, None, None, teaches, words, zone, language)
+            return cls(title, members, "not started", None, "", 0, 0, None, None, teaches, words, zone, language)
         feedback = getattr(submission, "feedback", None)
         return cls(
             title,
@@ -63,6 +64,7 @@ class Card(NamedTuple):
             submission.pk,
             submission.statement,
             submission.citation_count,
+            submission.word_count,
             submission.submitted_at,
             (feedback.is_returned, feedback.grade) if feedback else None,
             teaches,
@@ -87,7 +89,6 @@ def render(card: Card) -> str:
             {
                 "card": card,
                 "url": reverse("classroom:submission-detail", args=[card.submission_id]) if card.submission_id else "",
-                "word_count": len(card.statement.split()),
             }
         )
 
